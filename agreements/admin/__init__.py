@@ -1,0 +1,1 @@
+from . import domain, reminders  # noqa: F401  (registers the admin classes)

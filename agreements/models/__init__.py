@@ -1,0 +1,24 @@
+from .action_lines import OPEN_STATUSES, ActionLine, DeadlineChange, ProgressUpdate
+from .agreements import Agreement, Document
+from .commissions import Commission, SectoralMeeting, Session, to_roman
+from .reference import Country, Institution, Person, Sector
+from .reminders import Reminder, SweepRun
+
+__all__ = [
+    "OPEN_STATUSES",
+    "ActionLine",
+    "Agreement",
+    "Commission",
+    "Country",
+    "DeadlineChange",
+    "Document",
+    "Institution",
+    "Person",
+    "ProgressUpdate",
+    "Reminder",
+    "Sector",
+    "SectoralMeeting",
+    "Session",
+    "SweepRun",
+    "to_roman",
+]

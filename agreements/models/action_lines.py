@@ -1,0 +1,336 @@
+"""Action lines carry out agreements; progress updates and deadline changes are their timeline."""
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ..clock import local_today
+from .agreements import Agreement
+from .commissions import Commission
+from .reference import Institution, Person, Sector
+
+OPEN_STATUSES = ("not_started", "in_progress", "blocked")
+
+
+class ActionLineQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, today):
+        return self.open().filter(due_date__lt=today)
+
+    def due_between(self, first, last):
+        return self.open().filter(due_date__gte=first, due_date__lte=last)
+
+    def due_on_any(self, dates):
+        """Open lines whose deadline is one of `dates`: the reminder sweep's explicit list of days."""
+        return self.open().filter(due_date__in=list(dates))
+
+    def responsible(self, person):
+        return self.filter(Q(responsible_person=person) | Q(counterpart_person=person))
+
+    def visible_to(self, user):
+        if user.has_perm("agreements.change_agreement"):
+            return self
+        return self.exclude(agreement__confidentiality=Agreement.Confidentiality.RESTRICTED)
+
+
+class ActionLine(models.Model):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        BLOCKED = "blocked", _("Blocked")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    agreement = models.ForeignKey(Agreement, models.CASCADE, related_name="action_lines", verbose_name=_("agreement"))
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+
+    responsible_institution = models.ForeignKey(
+        Institution,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_lines_as_ours",
+        verbose_name=_("responsible institution (our side)"),
+    )
+    responsible_person = models.ForeignKey(
+        Person,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_lines",
+        verbose_name=_("responsible person (our side)"),
+    )
+    counterpart_institution = models.ForeignKey(
+        Institution,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_lines_as_counterpart",
+        verbose_name=_("responsible institution (counterpart)"),
+    )
+    counterpart_person = models.ForeignKey(
+        Person,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="counterpart_action_lines",
+        verbose_name=_("responsible person (counterpart)"),
+    )
+
+    original_due_date = models.DateField(
+        _("original deadline"), editable=False, help_text=_("The deadline first agreed; never changes.")
+    )
+    due_date = models.DateField(_("follow-up deadline"))
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.NOT_STARTED)
+    percent_complete = models.PositiveSmallIntegerField(_("percent complete"), default=0)
+    completed_date = models.DateField(_("completed"), null=True, blank=True)
+
+    target_quantity = models.DecimalField(
+        _("target quantity"), max_digits=14, decimal_places=2, null=True, blank=True, help_text=_("e.g. 80")
+    )
+    target_unit = models.CharField(_("unit"), max_length=60, blank=True, help_text=_("e.g. tractors and trucks"))
+    achieved_quantity = models.DecimalField(
+        _("achieved quantity"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+
+    carried_over_from = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_over_to",
+        verbose_name=_("continues"),
+        help_text=_("The action line of an earlier session that this one carries over."),
+    )
+    # Copied from the agreement on save: every list filters on them, and joins through
+    # agreement → meeting → session → commission dominate the cost of a filtered page.
+    commission = models.ForeignKey(
+        Commission, models.PROTECT, related_name="+", editable=False, verbose_name=_("commission")
+    )
+    sector = models.ForeignKey(Sector, models.PROTECT, related_name="+", editable=False, verbose_name=_("sector"))
+    # Filled on PostgreSQL from title and description; used by the full-text search.
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ActionLineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("action line")
+        verbose_name_plural = _("action lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent_complete__gte=0, percent_complete__lte=100), name="action_line_percent_0_to_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(achieved_quantity__isnull=True) | Q(achieved_quantity__gte=0),
+                name="action_line_achieved_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_quantity__isnull=True) | Q(target_quantity__gt=0),
+                name="action_line_target_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_quantity__isnull=True) | ~Q(target_unit=""),
+                name="action_line_target_has_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="done", completed_date__isnull=False)
+                | (~Q(status="done") & Q(completed_date__isnull=True)),
+                name="action_line_completed_date_iff_done",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(percent_complete=100), name="action_line_done_is_100_percent"
+            ),
+        ]
+        indexes = [
+            # /action-lines/ unfiltered, ordered by deadline (keyset-friendly with id).
+            models.Index(fields=["due_date", "id"], name="action_line_due"),
+            # /action-lines/?status=…, and the dashboard's overdue / due-soon counts.
+            models.Index(fields=["status", "due_date", "id"], name="action_line_status_due"),
+            # /action-lines/?sector=…&status=… and the dashboard's progress per sector.
+            models.Index(fields=["sector", "status", "due_date", "id"], name="action_line_sector_status_due"),
+            # /action-lines/?commission=…&status=… and the commission calendar feed.
+            models.Index(fields=["commission", "status", "due_date", "id"], name="action_line_comm_status_due"),
+            # /action-lines/mine/ and the personal calendar feed: one person's lines by deadline.
+            models.Index(fields=["responsible_person", "due_date"], name="action_line_person_due"),
+            models.Index(fields=["counterpart_person", "due_date"], name="action_line_counterpart_due"),
+            # The reminder sweep: open lines whose deadline is in an explicit list of dates.
+            # Partial and covering, so the sweep reads the index alone (INCLUDE is PostgreSQL-only).
+            models.Index(
+                fields=["due_date"],
+                include=["responsible_person", "counterpart_person", "id"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="action_line_open_due_sweep",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("agreements:action_line_detail", args=[self.pk])
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATUSES
+
+    def is_overdue(self, today=None):
+        return self.is_open and self.due_date < (today or local_today())
+
+    def days_overdue(self, today=None):
+        return ((today or local_today()) - self.due_date).days
+
+    def clean(self):
+        errors = {}
+        if self.percent_complete is not None and not 0 <= self.percent_complete <= 100:
+            errors["percent_complete"] = _("Percent complete must be between 0 and 100.")
+        if self.achieved_quantity is not None and self.achieved_quantity < 0:
+            errors["achieved_quantity"] = _("The achieved quantity cannot be negative.")
+        if self.target_quantity is not None:
+            if self.target_quantity <= 0:
+                errors["target_quantity"] = _("The target quantity must be greater than zero.")
+            if not self.target_unit:
+                errors["target_unit"] = _("Say what the target counts, e.g. tractors.")
+        if self.status == self.Status.DONE:
+            if not self.completed_date:
+                errors["completed_date"] = _("A finished action line needs its completed date.")
+            if self.percent_complete != 100:
+                errors["percent_complete"] = _("A finished action line is 100% complete.")
+        elif self.completed_date:
+            errors["completed_date"] = _("Only a finished action line has a completed date.")
+        if self.carried_over_from_id and self.carried_over_from_id == self.pk:
+            errors["carried_over_from"] = _("An action line cannot continue itself.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if self.original_due_date is None:
+            self.original_due_date = self.due_date
+        if self.agreement_id and (self._state.adding or not self.commission_id or not self.sector_id):
+            placement = Agreement.objects.values("commission_id", "sector_id").get(pk=self.agreement_id)
+            self.commission_id = placement["commission_id"]
+            self.sector_id = placement["sector_id"]
+        super().save(*args, **kwargs)
+
+    def change_deadline(self, new_date, reason, user=None):
+        """Move the deadline and record the change; the reminder schedule starts over for the new date."""
+        if not reason or not reason.strip():
+            raise ValidationError({"reason": _("Give a reason for the new deadline.")})
+        if new_date == self.due_date:
+            return None
+        change = DeadlineChange.objects.create(
+            action_line=self, old_date=self.due_date, new_date=new_date, reason=reason.strip(), changed_by=user
+        )
+        self.due_date = new_date
+        self.save(update_fields=["due_date", "updated_at"])
+        return change
+
+
+class DeadlineChange(models.Model):
+    action_line = models.ForeignKey(
+        ActionLine, models.CASCADE, related_name="deadline_changes", verbose_name=_("action line")
+    )
+    old_date = models.DateField(_("old deadline"))
+    new_date = models.DateField(_("new deadline"))
+    reason = models.TextField(_("reason"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("changed by")
+    )
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("deadline change")
+        verbose_name_plural = _("deadline changes")
+        constraints = [
+            models.CheckConstraint(condition=~Q(old_date=F("new_date")), name="deadline_change_changes_the_date"),
+            models.CheckConstraint(condition=~Q(reason=""), name="deadline_change_has_reason"),
+        ]
+        indexes = [
+            # The deadline-change history on an action line's page.
+            models.Index(fields=["action_line", "-changed_at"], name="deadline_change_line"),
+        ]
+
+    def __str__(self):
+        return f"{self.old_date} → {self.new_date}"
+
+    def clean(self):
+        errors = {}
+        if self.old_date and self.old_date == self.new_date:
+            errors["new_date"] = _("The new deadline must differ from the old one.")
+        if not (self.reason or "").strip():
+            errors["reason"] = _("Give a reason for the new deadline.")
+        if errors:
+            raise ValidationError(errors)
+
+    def get_absolute_url(self):
+        return self.action_line.get_absolute_url()
+
+
+class ProgressUpdate(models.Model):
+    """A dated note on an action line; blank fields leave the line as it was."""
+
+    action_line = models.ForeignKey(
+        ActionLine, models.CASCADE, related_name="progress_updates", verbose_name=_("action line")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("author")
+    )
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+    note = models.TextField(_("note"))
+    status = models.CharField(_("new status"), max_length=20, choices=ActionLine.Status, blank=True)
+    percent_complete = models.PositiveSmallIntegerField(_("new percent complete"), null=True, blank=True)
+    achieved_quantity = models.DecimalField(
+        _("new achieved quantity"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    new_due_date = models.DateField(_("new deadline"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent_complete__isnull=True) | Q(percent_complete__gte=0, percent_complete__lte=100),
+                name="progress_update_percent_0_to_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(achieved_quantity__isnull=True) | Q(achieved_quantity__gte=0),
+                name="progress_update_achieved_not_negative",
+            ),
+            models.CheckConstraint(condition=~Q(note=""), name="progress_update_has_note"),
+        ]
+        indexes = [
+            # The timeline on an action line's page, newest first.
+            models.Index(fields=["action_line", "-created_at"], name="progress_update_line"),
+            # The dashboard's ten latest updates.
+            models.Index(fields=["-created_at"], name="progress_update_latest"),
+        ]
+
+    def __str__(self):
+        return f"{self.action_line} — {self.created_at:%Y-%m-%d}"
+
+    def clean(self):
+        errors = {}
+        if self.percent_complete is not None and not 0 <= self.percent_complete <= 100:
+            errors["percent_complete"] = _("Percent complete must be between 0 and 100.")
+        if self.achieved_quantity is not None and self.achieved_quantity < 0:
+            errors["achieved_quantity"] = _("The achieved quantity cannot be negative.")
+        if not (self.note or "").strip():
+            errors["note"] = _("Write what happened.")
+        if errors:
+            raise ValidationError(errors)
+
+    def get_absolute_url(self):
+        return self.action_line.get_absolute_url()

@@ -1,0 +1,259 @@
+"""Agreements reached at sectoral meetings, and the documents filed with meetings and agreements."""
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Avg, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .commissions import Commission, SectoralMeeting, Session
+from .reference import Institution, Person, Sector
+
+
+class AgreementQuerySet(models.QuerySet):
+    def with_progress(self):
+        """Annotate `progress`: the mean percent of the agreement's action lines, cancelled ones left out."""
+        from .action_lines import ActionLine
+
+        return self.annotate(
+            progress=Avg(
+                "action_lines__percent_complete",
+                filter=~Q(action_lines__status=ActionLine.Status.CANCELLED),
+            )
+        )
+
+    def visible_to(self, user):
+        """Restricted agreements are shown only to people who may change agreements (the secretariat)."""
+        if user.has_perm("agreements.change_agreement"):
+            return self
+        return self.exclude(confidentiality=Agreement.Confidentiality.RESTRICTED)
+
+
+class Agreement(models.Model):
+    class Kind(models.TextChoices):
+        MEMORANDUM = "memorandum", _("Memorandum of understanding")
+        CONTRACT = "contract", _("Contract")
+        ACTION_PLAN = "action_plan", _("Action plan")
+        COMMITMENT = "commitment", _("Commitment")
+        LETTER_OF_INTENT = "letter_of_intent", _("Letter of intent")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        AGREED = "agreed", _("Agreed")
+        SIGNED = "signed", _("Signed")
+        IN_IMPLEMENTATION = "in_implementation", _("In implementation")
+        COMPLETED = "completed", _("Completed")
+        SUSPENDED = "suspended", _("Suspended")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Confidentiality(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        INTERNAL = "internal", _("Internal")
+        RESTRICTED = "restricted", _("Restricted")
+
+    meeting = models.ForeignKey(
+        SectoralMeeting, models.PROTECT, related_name="agreements", verbose_name=_("sectoral meeting")
+    )
+    reference_code = models.CharField(_("reference code"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.COMMITMENT)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.AGREED)
+    confidentiality = models.CharField(
+        _("confidentiality"), max_length=10, choices=Confidentiality, default=Confidentiality.INTERNAL
+    )
+    signed_date = models.DateField(_("signed"), null=True, blank=True)
+    entry_into_force_date = models.DateField(_("entry into force"), null=True, blank=True)
+    expiry_date = models.DateField(_("expiry"), null=True, blank=True)
+    our_institutions = models.ManyToManyField(
+        Institution, blank=True, related_name="agreements_as_ours", verbose_name=_("institutions (our side)")
+    )
+    counterpart_institutions = models.ManyToManyField(
+        Institution,
+        blank=True,
+        related_name="agreements_as_counterpart",
+        verbose_name=_("institutions (counterpart)"),
+    )
+    coordinator = models.ForeignKey(
+        Person,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coordinated_agreements",
+        verbose_name=_("coordinator"),
+        help_text=_("Receives escalations of overdue action lines."),
+    )
+    carried_over_from = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_over_to",
+        verbose_name=_("continues"),
+        help_text=_("The agreement of an earlier session that this one carries over."),
+    )
+    # Copied from the meeting on save: lists filter on them without joining meeting → session → commission.
+    session = models.ForeignKey(Session, models.PROTECT, related_name="+", editable=False, verbose_name=_("session"))
+    commission = models.ForeignKey(
+        Commission, models.PROTECT, related_name="+", editable=False, verbose_name=_("commission")
+    )
+    sector = models.ForeignKey(Sector, models.PROTECT, related_name="+", editable=False, verbose_name=_("sector"))
+    # Filled on PostgreSQL from code, title and description; used by the full-text search.
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[our_institutions, counterpart_institutions])
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(entry_into_force_date__isnull=True)
+                | Q(signed_date__isnull=True)
+                | Q(entry_into_force_date__gte=models.F("signed_date")),
+                name="agreement_enters_into_force_after_signing",
+            ),
+            models.CheckConstraint(
+                condition=Q(expiry_date__isnull=True)
+                | Q(signed_date__isnull=True)
+                | Q(expiry_date__gt=models.F("signed_date")),
+                name="agreement_expires_after_signing",
+            ),
+            models.CheckConstraint(
+                condition=Q(expiry_date__isnull=True)
+                | Q(entry_into_force_date__isnull=True)
+                | Q(expiry_date__gt=models.F("entry_into_force_date")),
+                name="agreement_expires_after_entry_into_force",
+            ),
+            models.CheckConstraint(
+                condition=~Q(
+                    status__in=["signed", "in_implementation", "completed"], kind__in=["memorandum", "contract"]
+                )
+                | Q(signed_date__isnull=False),
+                name="signed_instrument_has_signed_date",
+            ),
+        ]
+        indexes = [
+            # /agreements/ filtered by commission or sector and status, newest first.
+            models.Index(fields=["commission", "status", "-id"], name="agreement_commission_status"),
+            models.Index(fields=["sector", "status", "-id"], name="agreement_sector_status"),
+            # /agreements/ filtered by status alone, and the dashboard's count per status.
+            models.Index(fields=["status", "-id"], name="agreement_status"),
+            # /agreements/?signed_after=…&signed_before=… ordered by signed date.
+            models.Index(fields=["signed_date", "id"], name="agreement_signed_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference_code} — {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("agreements:agreement_detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        signed, in_force, expiry = self.signed_date, self.entry_into_force_date, self.expiry_date
+        if signed and in_force and in_force < signed:
+            errors["entry_into_force_date"] = _("An agreement cannot enter into force before it is signed.")
+        if signed and expiry and expiry <= signed:
+            errors["expiry_date"] = _("An agreement must expire after it is signed.")
+        elif in_force and expiry and expiry <= in_force:
+            errors["expiry_date"] = _("An agreement must expire after it enters into force.")
+        needs_signature = self.kind in (self.Kind.MEMORANDUM, self.Kind.CONTRACT) and self.status in (
+            self.Status.SIGNED,
+            self.Status.IN_IMPLEMENTATION,
+            self.Status.COMPLETED,
+        )
+        if needs_signature and not signed:
+            errors["signed_date"] = _("A signed memorandum or contract needs its signed date.")
+        if self.carried_over_from_id and self.carried_over_from_id == self.pk:
+            errors["carried_over_from"] = _("An agreement cannot continue itself.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        meeting_moved = self.pk and self.meeting_id != self._loaded_meeting_id
+        self.copy_placement_from_meeting()
+        super().save(*args, **kwargs)
+        if meeting_moved:
+            self.action_lines.update(commission_id=self.commission_id, sector_id=self.sector_id)
+        self._loaded_meeting_id = self.meeting_id
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_meeting_id = instance.__dict__.get("meeting_id")
+        return instance
+
+    _loaded_meeting_id = None
+
+    def copy_placement_from_meeting(self):
+        meeting = SectoralMeeting.objects.select_related("session").get(pk=self.meeting_id)
+        self.session_id = meeting.session_id
+        self.commission_id = meeting.session.commission_id
+        self.sector_id = meeting.sector_id
+
+    def compute_progress(self):
+        """Mean percent complete of the open and finished lines; None when there are none."""
+        return type(self).objects.with_progress().get(pk=self.pk).progress
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        MINUTES = "minutes", _("Minutes")
+        SIGNED_TEXT = "signed_text", _("Signed text")
+        ANNEX = "annex", _("Annex")
+        REPORT = "report", _("Report")
+        OTHER = "other", _("Other")
+
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.OTHER)
+    file = models.FileField(_("file"), upload_to="documents/%Y/%m/")
+    meeting = models.ForeignKey(
+        SectoralMeeting,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("sectoral meeting"),
+    )
+    agreement = models.ForeignKey(
+        Agreement, models.CASCADE, null=True, blank=True, related_name="documents", verbose_name=_("agreement")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(meeting__isnull=False, agreement__isnull=True)
+                | Q(meeting__isnull=True, agreement__isnull=False),
+                name="document_belongs_to_meeting_or_agreement",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if bool(self.meeting_id) == bool(self.agreement_id):
+            raise ValidationError(_("Attach the document to either a meeting or an agreement, not both or neither."))
+
+    def get_absolute_url(self):
+        return self.file.url

@@ -1,0 +1,38 @@
+"""The four roles, as groups, and the permissions each one carries."""
+
+from django.utils.translation import gettext_noop
+
+VIEWER = gettext_noop("Viewer")
+FOCAL_POINT = gettext_noop("Focal point")
+EDITOR = gettext_noop("Editor")
+ADMINISTRATOR = gettext_noop("Administrator")
+
+DOMAIN_MODELS = [
+    "country", "sector", "institution", "person", "commission", "session", "sectoralmeeting",
+    "agreement", "actionline", "progressupdate", "deadlinechange", "document", "reminder", "sweeprun",
+]  # fmt: skip
+SECRETARIAT_MODELS = [
+    "institution", "person", "commission", "session", "sectoralmeeting",
+    "agreement", "actionline", "progressupdate", "deadlinechange", "document",
+]  # fmt: skip
+
+
+def permission_codenames(role):
+    """(app_label, codename) pairs a role grants."""
+    view_all = [("agreements", f"view_{model}") for model in DOMAIN_MODELS]
+    if role == VIEWER:
+        return view_all
+    if role == FOCAL_POINT:
+        return view_all + [("agreements", "add_progressupdate")]
+    if role == EDITOR:
+        return view_all + [
+            ("agreements", f"{action}_{model}")
+            for model in SECRETARIAT_MODELS
+            for action in ("add", "change", "delete")
+        ]
+    if role == ADMINISTRATOR:
+        return None  # every permission
+    raise ValueError(f"unknown role {role!r}")
+
+
+ROLES = [VIEWER, FOCAL_POINT, EDITOR, ADMINISTRATOR]

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from .views import feeds, lists, pages, progress
+
+app_name = "agreements"
+
+urlpatterns = [
+    path("", pages.dashboard, name="home"),
+    path("commissions/", pages.commission_list, name="commission_list"),
+    path("commissions/<int:pk>/", pages.commission_detail, name="commission_detail"),
+    path("commissions/<int:pk>/calendar.ics", feeds.commission_feed, name="commission_feed"),
+    path("sessions/<int:pk>/", pages.session_detail, name="session_detail"),
+    path("meetings/<int:pk>/", pages.meeting_detail, name="meeting_detail"),
+    path("agreements/", lists.agreement_list, name="agreement_list"),
+    path("agreements/export.csv", lists.agreement_export_csv, name="agreement_export_csv"),
+    path("agreements/export.xlsx", lists.agreement_export_xlsx, name="agreement_export_xlsx"),
+    path("agreements/<int:pk>/", pages.agreement_detail, name="agreement_detail"),
+    path("action-lines/", lists.action_line_list, name="action_line_list"),
+    path("action-lines/mine/", lists.my_action_lines, name="my_action_lines"),
+    path("action-lines/export.csv", lists.action_line_export_csv, name="action_line_export_csv"),
+    path("action-lines/export.xlsx", lists.action_line_export_xlsx, name="action_line_export_xlsx"),
+    path("action-lines/<int:pk>/", pages.action_line_detail, name="action_line_detail"),
+    path("action-lines/<int:pk>/update/", progress.post_update, name="action_line_update"),
+    path("calendar/<uuid:token>.ics", feeds.person_feed, name="person_feed"),
+    path("calendar/revoke/", feeds.revoke_person_feed, name="person_feed_revoke"),
+]
