@@ -73,7 +73,8 @@ def meeting(session_=None, sector_=None, **fields):
 def agreement(meeting_=None, **fields):
     n = _next()
     fields.setdefault("title", f"Agreement {n}")
-    return Agreement.objects.create(meeting=meeting_ or meeting(), reference_code=f"REF-{n}", **fields)
+    fields.setdefault("reference_code", f"REF-{n}")
+    return Agreement.objects.create(meeting=meeting_ or meeting(), **fields)
 
 
 def action_line(agreement_=None, **fields):

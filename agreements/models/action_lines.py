@@ -217,11 +217,21 @@ class ActionLine(models.Model):
     def save(self, *args, **kwargs):
         if self.original_due_date is None:
             self.original_due_date = self.due_date
-        if self.agreement_id and (self._state.adding or not self.commission_id or not self.sector_id):
+        moved = self.agreement_id != self._loaded_agreement_id
+        if self.agreement_id and (self._state.adding or moved or not self.commission_id or not self.sector_id):
             placement = Agreement.objects.values("commission_id", "sector_id").get(pk=self.agreement_id)
             self.commission_id = placement["commission_id"]
             self.sector_id = placement["sector_id"]
         super().save(*args, **kwargs)
+        self._loaded_agreement_id = self.agreement_id
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_agreement_id = instance.__dict__.get("agreement_id")
+        return instance
+
+    _loaded_agreement_id = None
 
     def change_deadline(self, new_date, reason, user=None):
         """Move the deadline and record the change; the reminder schedule starts over for the new date."""

@@ -1,5 +1,6 @@
 """Reference data: countries, sectors, institutions and the people who act for them."""
 
+import re
 import uuid
 
 from django.conf import settings
@@ -27,6 +28,8 @@ class Country(models.Model):
 
     def clean(self):
         self.code = (self.code or "").upper()
+        if not re.fullmatch(r"[A-Z]{2}", self.code):
+            raise ValidationError({"code": _("Use the two-letter ISO 3166 code, e.g. VE.")})
 
     def get_absolute_url(self):
         return reverse("admin:agreements_country_change", args=[self.pk])

@@ -1,5 +1,6 @@
 """Reminders owed and sent about action-line deadlines; each row makes one reminder go out once."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +60,12 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.action_line} → {self.recipient}"
+
+    def clean(self):
+        if self.status == self.Status.SENT and not self.sent_at:
+            raise ValidationError({"sent_at": _("A sent reminder needs the time it was sent.")})
+        if self.status != self.Status.SENT and self.sent_at:
+            raise ValidationError({"sent_at": _("Only a sent reminder has a sent time.")})
 
     def get_absolute_url(self):
         return self.action_line.get_absolute_url()

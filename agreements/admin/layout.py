@@ -1,0 +1,19 @@
+"""Form widths that fit Spanish titles and institution names, on a desktop and on a phone."""
+
+
+class ReadableFieldsMixin:
+    wide_fields = ("title", "venue")
+    short_text_areas = ("description", "chairs", "participants")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is None:
+            return None
+        if db_field.name in self.autocomplete_fields:
+            # Select2 copies this into the box's style; the default cuts names after 25 characters.
+            formfield.widget.attrs["data-width"] = "min(32em, 70vw)"
+        elif db_field.name in self.wide_fields:
+            formfield.widget.attrs["style"] = "width: min(40em, 100%)"
+        elif db_field.name in self.short_text_areas:
+            formfield.widget.attrs["rows"] = 3
+        return formfield
