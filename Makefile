@@ -14,7 +14,7 @@ $(STAMP): requirements.txt
 	@touch $(STAMP)
 
 setup: $(STAMP)
-	@mkdir -p var
+	@mkdir -p var/staticfiles var/media
 
 migrate: setup
 	$(PY) manage.py migrate --noinput
@@ -39,6 +39,13 @@ format: setup
 check: setup
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Not a test: figures for the reminder sweep and digest delivery at 1,000,000 action lines on PostgreSQL
+# (generated on the first run, kept for the next). With REDIS_URL set it also times a real Celery worker.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/commission_bench
+BENCH_ACTION_LINES ?= 1000000
+bench-reminders: setup
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_reminders --action-lines $(BENCH_ACTION_LINES)
 
 worker: setup
 	$(VENV)/bin/celery -A commission worker --loglevel=INFO

@@ -130,6 +130,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_env()}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite builds the reminder sweep's covering index without its INCLUDE columns; that is fine on a laptop.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -187,16 +190,48 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Celery closes the database connection around every task unless told to reuse it; a new PostgreSQL
+# connection per digest cost more than the digest. Recycled every this many tasks.
+CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 100)
+# Lets several deployments (or test runs) share one Redis without taking each other's tasks.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 # Redis redelivers an unacknowledged task after this many seconds; no ETA or countdown may exceed it.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+if CELERY_VISIBILITY_TIMEOUT < 2:
+    fail("CELERY_VISIBILITY_TIMEOUT must be at least 2 seconds")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Look for tasks abandoned by a killed worker every tenth of the timeout (at most every minute),
+    # so they run again soon after the timeout rather than up to ten sweeps later.
+    "unacked_restore_interval": max(1, min(60, CELERY_VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_throttle": 1,
+}
 
 # Reminder rules (see agreements/reminders/rules.py).
 REMINDER_DAYS_BEFORE = [14, 7, 1]
 REMINDER_OVERDUE_EVERY_DAYS = 7
+# Weekly overdue reminders stop after this many days; the sweep's list of dates stays short.
+REMINDER_OVERDUE_HORIZON_DAYS = env_int("REMINDER_OVERDUE_HORIZON_DAYS", 364)
 REMINDER_ESCALATE_COORDINATOR_AFTER_DAYS = 14
 REMINDER_ESCALATE_SUPERIOR_AFTER_DAYS = 30
+# After the sweep has not run for a while, the next one covers at most this many past days.
+REMINDER_CATCH_UP_DAYS = env_int("REMINDER_CATCH_UP_DAYS", 31)
 REMINDER_SWEEP_HOUR = env_int("REMINDER_SWEEP_HOUR", 7)
 REMINDER_SWEEP_MINUTE = env_int("REMINDER_SWEEP_MINUTE", 0)
+if not (0 <= REMINDER_SWEEP_HOUR <= 23 and 0 <= REMINDER_SWEEP_MINUTE <= 59):
+    fail("REMINDER_SWEEP_HOUR must be 0-23 and REMINDER_SWEEP_MINUTE 0-59")
+# Sending a digest: retries on SMTP and network errors after about 60 s, 120 s, 240 s … (with jitter),
+# never waiting longer than the broker's visibility timeout, then the rows are marked failed.
+REMINDER_MAX_RETRIES = env_int("REMINDER_MAX_RETRIES", 5)
+REMINDER_RETRY_BACKOFF = env_int("REMINDER_RETRY_BACKOFF", 60)
+REMINDER_RETRY_BACKOFF_MAX = min(env_int("REMINDER_RETRY_BACKOFF_MAX", 1800), CELERY_VISIBILITY_TIMEOUT // 2)
+# A digest claimed longer ago than this belongs to a worker that died mid-send and may be claimed again.
+# Longer than any SMTP conversation, shorter than the visibility timeout, so a redelivered task finds it free.
+REMINDER_CLAIM_TIMEOUT = env_int("REMINDER_CLAIM_TIMEOUT", 900)
+if REMINDER_MAX_RETRIES < 0 or REMINDER_RETRY_BACKOFF < 1:
+    fail("REMINDER_MAX_RETRIES must be 0 or more and REMINDER_RETRY_BACKOFF at least 1")
+if not 0 < REMINDER_CLAIM_TIMEOUT < CELERY_VISIBILITY_TIMEOUT:
+    fail("REMINDER_CLAIM_TIMEOUT must be positive and below CELERY_VISIBILITY_TIMEOUT")
 
 # Demo accounts (load_demo, only with DEBUG on) share this password.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-commission-2026")
