@@ -1,0 +1,81 @@
+"""The digest email: one person's reminders, grouped as overdue / due today / coming up, in their language."""
+
+from dataclasses import dataclass
+from email.utils import formataddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+ESCALATION_KINDS = ("escalation_coordinator", "escalation_superior")
+
+
+@dataclass
+class DigestItem:
+    line: object
+    days_overdue: int
+    escalated: bool
+    url: str
+
+    @property
+    def days_left(self):
+        return -self.days_overdue
+
+    @property
+    def session(self):
+        return self.line.agreement.session
+
+    @property
+    def commission(self):
+        return self.line.agreement.session.commission
+
+
+def digest_items(reminders, today):
+    """One item per action line (a person can owe several reminders about one line), with days from `today`."""
+    by_line = {}
+    for reminder in reminders:
+        by_line.setdefault(reminder.action_line_id, []).append(reminder)
+    return [
+        DigestItem(
+            line=rows[0].action_line,
+            days_overdue=(today - rows[0].action_line.due_date).days,
+            escalated=any(row.kind in ESCALATION_KINDS for row in rows),
+            url=settings.SITE_URL + rows[0].action_line.get_absolute_url(),
+        )
+        for rows in by_line.values()
+    ]
+
+
+def digest_context(person, reminders, today):
+    items = digest_items(reminders, today)
+    overdue = sorted((item for item in items if item.days_overdue > 0), key=lambda item: -item.days_overdue)
+    due_today = [item for item in items if item.days_overdue == 0]
+    coming_up = sorted((item for item in items if item.days_overdue < 0), key=lambda item: item.days_left)
+    return {
+        "person": person,
+        "overdue": overdue,
+        "due_today": due_today,
+        "coming_up": coming_up,
+        "total": len(items),
+        "overdue_count": len(overdue),
+        "site_url": settings.SITE_URL,
+    }
+
+
+def build_digest(person, reminders, today, message_id):
+    """An EmailMultiAlternatives (text and HTML) for `person`, rendered in their language."""
+    context = digest_context(person, reminders, today)
+    with translation.override(person.language or settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string("emails/reminder_digest_subject.txt", context).split())
+        text = render_to_string("emails/reminder_digest.txt", context)
+        html = render_to_string("emails/reminder_digest.html", context)
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        to=[formataddr((person.full_name, person.email))],
+        # Auto-Submitted (RFC 3834) keeps out-of-office replies from answering a robot.
+        headers={"Message-ID": message_id, "Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(html, "text/html")
+    return message

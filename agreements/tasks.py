@@ -1,0 +1,30 @@
+"""Celery entry points: thin, they load by id and call the plain functions in agreements.reminders."""
+
+from celery import shared_task
+from django.conf import settings
+
+from .reminders import delivery, sweep
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def sweep_reminders():
+    """Beat runs this once a day. Safe to run twice: rows are unique, digests claim them."""
+    result = sweep.run_sweep()
+    return {"covered": [day.isoformat() for day in result.covered], "owed": result.owed}
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=delivery.TRANSIENT_ERRORS,
+    retry_backoff=settings.REMINDER_RETRY_BACKOFF,
+    # Kept below the broker's visibility timeout (settings), or Redis would hand the waiting retry to a second worker.
+    retry_backoff_max=settings.REMINDER_RETRY_BACKOFF_MAX,
+    retry_jitter=True,
+    max_retries=settings.REMINDER_MAX_RETRIES,
+)
+def send_reminder_digest(self, recipient_id):
+    """One digest for one person; on the last attempt an SMTP failure marks the rows failed instead of raising."""
+    done = delivery.deliver_digest(recipient_id, last_attempt=self.request.retries >= self.max_retries)
+    return {"sent": done.sent, "failed": done.failed, "dropped": done.dropped}
