@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from .models import ActionLine, Agreement, Commission
+from .models import ActionLine, Agreement, Commission, SectoralMeeting, Session
 
 
 def person_of(user):
@@ -13,6 +13,15 @@ def person_of(user):
 
 def get_commission_for_user(request, pk):
     return get_object_or_404(Commission.objects.select_related("lead_institution"), pk=pk)
+
+
+def get_session_for_user(request, pk):
+    return get_object_or_404(Session.objects.select_related("commission", "country"), pk=pk)
+
+
+def get_meeting_for_user(request, pk):
+    queryset = SectoralMeeting.objects.select_related("session__commission", "session__country", "sector")
+    return get_object_or_404(queryset, pk=pk)
 
 
 def get_agreement_for_user(request, pk):

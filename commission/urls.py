@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Open to everyone: the sign-in page has the language switcher too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("agreements.urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,31 +1,126 @@
-"""Placeholder views, replaced as the pages are built."""
+"""The agreement and action-line lists, "my action items", and their CSV and XLSX exports."""
 
-from django.http import HttpResponse
+from django.http import HttpResponseBadRequest
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from .. import exports
+from ..access import can_report_progress, person_of
+from ..clock import local_today
+from ..filters import ActionLineFilter, AgreementFilter, MyActionLineFilter
+from ..pagination import CappedPaginator
 
-def agreement_list(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def agreement_export_csv(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def agreement_export_xlsx(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def action_line_list(request, *args, **kwargs):
-    return HttpResponse(status=501)
+PER_PAGE = 25
 
 
-def my_action_lines(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def paginate(request, queryset):
+    return CappedPaginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 
-def action_line_export_csv(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def list_context(filterset, page_obj, **extra):
+    return {"filter": filterset, "page_obj": page_obj, "paginator": page_obj.paginator, **extra}
 
 
-def action_line_export_xlsx(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def reportable(user, lines):
+    """Ids of the lines on this page that `user` may report progress on, for a "Report progress" link."""
+    return {line.pk for line in lines if can_report_progress(user, line)}
+
+
+def invalid_export(filterset):
+    lines = [_("The filters are not valid:")]
+    for field, errors in filterset.errors.items():
+        label = filterset.form.fields[field].label if field in filterset.form.fields else field
+        lines.extend(f"{label}: {error}" for error in errors)
+    return HttpResponseBadRequest("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def export_name(kind, extension, today):
+    return f"{kind}-{today.isoformat()}.{extension}"
+
+
+def agreement_filter(request, today):
+    return AgreementFilter(request.GET, queryset=AgreementFilter.rows(request.user, today), today=today)
+
+
+def action_line_filter(request, today):
+    return ActionLineFilter(request.GET, queryset=ActionLineFilter.rows(request.user), today=today)
+
+
+def agreement_list(request):
+    today = local_today()
+    filterset = agreement_filter(request, today)
+    page_obj = paginate(request, filterset.qs)
+    context = list_context(filterset, page_obj, agreements=page_obj.object_list, today=today)
+    return render(request, "agreements/agreement_list.html", context)
+
+
+def agreement_export_csv(request):
+    today = local_today()
+    filterset = agreement_filter(request, today)
+    if not filterset.is_valid():
+        return invalid_export(filterset)
+    columns, rows = exports.agreement_export(filterset.qs)
+    return exports.csv_response(columns, rows, export_name("agreements", "csv", today))
+
+
+def agreement_export_xlsx(request):
+    today = local_today()
+    filterset = agreement_filter(request, today)
+    if not filterset.is_valid():
+        return invalid_export(filterset)
+    columns, rows = exports.agreement_export(filterset.qs)
+    filename = export_name("agreements", "xlsx", today)
+    return exports.xlsx_response(columns, rows, filename, _("Agreements"))
+
+
+def action_line_list(request):
+    today = local_today()
+    filterset = action_line_filter(request, today)
+    page_obj = paginate(request, filterset.qs)
+    lines = page_obj.object_list
+    context = list_context(
+        filterset, page_obj, action_lines=lines, today=today, reportable=reportable(request.user, lines)
+    )
+    return render(request, "agreements/action_line_list.html", context)
+
+
+def action_line_export_csv(request):
+    today = local_today()
+    filterset = action_line_filter(request, today)
+    if not filterset.is_valid():
+        return invalid_export(filterset)
+    columns, rows = exports.action_line_export(filterset.qs, today)
+    return exports.csv_response(columns, rows, export_name("action-lines", "csv", today))
+
+
+def action_line_export_xlsx(request):
+    today = local_today()
+    filterset = action_line_filter(request, today)
+    if not filterset.is_valid():
+        return invalid_export(filterset)
+    columns, rows = exports.action_line_export(filterset.qs, today)
+    filename = export_name("action-lines", "xlsx", today)
+    return exports.xlsx_response(columns, rows, filename, _("Action lines"))
+
+
+def my_action_lines(request):
+    person = person_of(request.user)
+    if person is None:
+        return render(request, "agreements/my_action_lines.html", {"person": None})
+    today = local_today()
+    queryset = MyActionLineFilter.rows(request.user).responsible(person)
+    filterset = MyActionLineFilter(request.GET, queryset=queryset, today=today)
+    page_obj = paginate(request, filterset.qs)
+    feed_url = request.build_absolute_uri(reverse("agreements:person_feed", args=[person.feed_token]))
+    lines = page_obj.object_list
+    context = list_context(
+        filterset,
+        page_obj,
+        action_lines=lines,
+        today=today,
+        reportable=reportable(request.user, lines),
+        person=person,
+        feed_url=feed_url,
+    )
+    return render(request, "agreements/my_action_lines.html", context)

@@ -1,31 +1,293 @@
-"""Placeholder views, replaced as the pages are built."""
+"""The dashboard and the object pages: commission → session → sectoral meeting → agreement → action line.
 
-from django.http import HttpResponse
+Every page runs a fixed number of queries whatever the number of rows: counts are correlated
+subqueries or filtered aggregates, and lists select or prefetch what their templates show.
+"""
+
+import datetime
+
+from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from ..access import (
+    can_report_progress,
+    get_action_line_for_user,
+    get_agreement_for_user,
+    get_commission_for_user,
+    get_meeting_for_user,
+    get_session_for_user,
+    person_of,
+)
+from ..clock import local_today
+from ..models import OPEN_STATUSES, ActionLine, Agreement, Commission, DeadlineChange, ProgressUpdate, Session
+
+# What a table of action lines shows besides the line itself (see templates/agreements/includes/action_line_table.html).
+LINE_TABLE_RELATED = (
+    "agreement",
+    "responsible_person",
+    "responsible_institution",
+    "counterpart_person",
+    "counterpart_institution",
+)
+MY_ITEMS_ON_DASHBOARD = 5
+LATEST_UPDATES_ON_DASHBOARD = 10
+OVERDUE_ON_COMMISSION_PAGE = 10
 
 
-def dashboard(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _count_by(queryset, field):
+    """COUNT of `queryset` rows whose `field` is the outer row, as a correlated subquery (no join fan-out)."""
+    counted = queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def commission_list(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _progress_by(lines, field):
+    """Mean percent complete of the lines (cancelled ones left out) whose `field` is the outer row."""
+    counted = lines.exclude(status=ActionLine.Status.CANCELLED).filter(**{field: OuterRef("pk")})
+    return Subquery(counted.order_by().values(field).annotate(avg=Avg("percent_complete")).values("avg"))
 
 
-def commission_detail(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _line_totals(lines, today):
+    """Open, overdue and done counts and mean progress of a set of lines, in one query."""
+    is_open = Q(status__in=OPEN_STATUSES)
+    return lines.aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=is_open),
+        overdue=Count("pk", filter=is_open & Q(due_date__lt=today)),
+        done=Count("pk", filter=Q(status=ActionLine.Status.DONE)),
+        progress=Avg("percent_complete", filter=~Q(status=ActionLine.Status.CANCELLED)),
+    )
 
 
-def session_detail(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _list_url(name, **params):
+    return f"{reverse(name)}?{urlencode(params)}"
 
 
-def meeting_detail(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _agreement_status_bars(agreements):
+    """Agreements by status: one aggregate with a filtered COUNT per status."""
+    counts = agreements.aggregate(**{status.value: Count("pk", filter=Q(status=status)) for status in Agreement.Status})
+    return [
+        {
+            "label": status.label,
+            "value": counts[status.value],
+            "url": _list_url("agreements:agreement_list", status=status.value),
+            "css": status.value,
+        }
+        for status in Agreement.Status
+    ]
 
 
-def agreement_detail(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _line_state_bars(lines, today):
+    """Action lines by where their deadline stands, in one query with filtered counts."""
+    week, month = today + datetime.timedelta(days=7), today + datetime.timedelta(days=30)
+    is_open = Q(status__in=OPEN_STATUSES)
+    counts = lines.aggregate(
+        overdue=Count("pk", filter=is_open & Q(due_date__lt=today)),
+        week=Count("pk", filter=is_open & Q(due_date__gte=today, due_date__lte=week)),
+        month=Count("pk", filter=is_open & Q(due_date__gt=week, due_date__lte=month)),
+        later=Count("pk", filter=is_open & Q(due_date__gt=month)),
+        done=Count("pk", filter=Q(status=ActionLine.Status.DONE)),
+    )
+    day = datetime.timedelta(days=1)
+    states = [
+        ("overdue", _("Overdue"), {"overdue": "yes"}, "overdue"),
+        ("week", _("Due within 7 days"), {"status": "open", "due_after": today, "due_before": week}, "due-soon"),
+        ("month", _("Due in 8 to 30 days"), {"status": "open", "due_after": week + day, "due_before": month}, ""),
+        ("later", _("Due later"), {"status": "open", "due_after": month + day}, "muted"),
+        ("done", _("Done"), {"status": ActionLine.Status.DONE}, "done"),
+    ]
+    return [
+        {"label": label, "value": counts[key], "url": _list_url("agreements:action_line_list", **params), "css": css}
+        for key, label, params, css in states
+    ]
 
 
-def action_line_detail(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def dashboard(request):
+    today = local_today()
+    user = request.user
+    agreements = Agreement.objects.visible_to(user)
+    lines = ActionLine.objects.visible_to(user)
+    sectors = (
+        lines.exclude(status=ActionLine.Status.CANCELLED)
+        .order_by("sector__name")
+        .values("sector_id", "sector__name")
+        .annotate(progress=Avg("percent_complete"), count=Count("pk"))
+    )
+    sector_bars = [
+        {
+            "label": row["sector__name"],
+            "value": row["progress"],
+            "url": _list_url("agreements:action_line_list", sector=row["sector_id"]),
+            "count": row["count"],
+        }
+        for row in sectors
+    ]
+    person = person_of(user)
+    my_lines = []
+    if person is not None:
+        mine = lines.open().responsible(person).select_related(*LINE_TABLE_RELATED)
+        my_lines = list(mine.order_by("due_date", "id")[:MY_ITEMS_ON_DASHBOARD])
+    latest = (
+        ProgressUpdate.objects.filter(action_line__in=lines)
+        .select_related("action_line__agreement", "author")
+        .order_by("-created_at", "-id")[:LATEST_UPDATES_ON_DASHBOARD]
+    )
+    context = {
+        "today": today,
+        "agreement_bars": _agreement_status_bars(agreements),
+        "line_bars": _line_state_bars(lines, today),
+        "sector_bars": sector_bars,
+        "person": person,
+        "my_lines": my_lines,
+        "latest_updates": latest,
+    }
+    return render(request, "agreements/dashboard.html", context)
+
+
+def commission_list(request):
+    today = local_today()
+    agreements = Agreement.objects.visible_to(request.user)
+    lines = ActionLine.objects.visible_to(request.user)
+    latest_session = Session.objects.filter(commission=OuterRef("pk")).order_by("-number")
+    commissions = (
+        Commission.objects.select_related("lead_institution")
+        .prefetch_related("parties")
+        .annotate(
+            session_count=_count_by(Session.objects.all(), "commission"),
+            latest_session=Subquery(latest_session.values("number")[:1]),
+            latest_session_id=Subquery(latest_session.values("pk")[:1]),
+            agreement_count=_count_by(agreements, "commission"),
+            open_count=_count_by(lines.open(), "commission"),
+            overdue_count=_count_by(lines.overdue(today), "commission"),
+        )
+    )
+    return render(request, "agreements/commission_list.html", {"commissions": commissions})
+
+
+def commission_detail(request, pk):
+    commission = get_commission_for_user(request, pk)
+    today = local_today()
+    agreements = Agreement.objects.visible_to(request.user)
+    lines = ActionLine.objects.visible_to(request.user)
+    sessions = (
+        commission.sessions.select_related("country")
+        .annotate(
+            meeting_count=Count("meetings"),
+            agreement_count=_count_by(agreements, "session"),
+            open_count=_count_by(lines.open(), "agreement__session"),
+            overdue_count=_count_by(lines.overdue(today), "agreement__session"),
+            progress=_progress_by(lines, "agreement__session"),
+        )
+        .order_by("number")
+    )
+    overdue = (
+        lines.overdue(today)
+        .filter(commission=commission)
+        .select_related(*LINE_TABLE_RELATED)
+        .order_by("due_date", "id")[:OVERDUE_ON_COMMISSION_PAGE]
+    )
+    context = {
+        "commission": commission,
+        "parties": commission.parties.all(),
+        "sessions": sessions,
+        "agreement_total": agreements.filter(commission=commission).count(),
+        "line_totals": _line_totals(lines.filter(commission=commission), today),
+        "overdue_lines": overdue,
+        "overdue_url": _list_url("agreements:action_line_list", commission=commission.pk, overdue="yes"),
+        "today": today,
+    }
+    return render(request, "agreements/commission_detail.html", context)
+
+
+def session_detail(request, pk):
+    session = get_session_for_user(request, pk)
+    today = local_today()
+    agreements = Agreement.objects.visible_to(request.user)
+    lines = ActionLine.objects.visible_to(request.user)
+    meetings = session.meetings.select_related("sector").annotate(
+        agreement_count=_count_by(agreements, "meeting"),
+        line_count=_count_by(lines, "agreement__meeting"),
+        overdue_count=_count_by(lines.overdue(today), "agreement__meeting"),
+        progress=_progress_by(lines, "agreement__meeting"),
+    )
+    context = {
+        "session": session,
+        "meetings": meetings,
+        "agreement_total": agreements.filter(session=session).count(),
+        "line_totals": _line_totals(lines.filter(agreement__session=session), today),
+        "agreements_url": _list_url("agreements:agreement_list", session=session.pk),
+    }
+    return render(request, "agreements/session_detail.html", context)
+
+
+def meeting_detail(request, pk):
+    meeting = get_meeting_for_user(request, pk)
+    lines = ActionLine.objects.select_related(*LINE_TABLE_RELATED).order_by("due_date", "id")
+    agreements = (
+        Agreement.objects.visible_to(request.user)
+        .filter(meeting=meeting)
+        .with_progress()
+        .select_related("coordinator")
+        .prefetch_related(Prefetch("action_lines", queryset=lines))
+        .order_by("reference_code")
+    )
+    context = {
+        "meeting": meeting,
+        "agreements": agreements,
+        "documents": meeting.documents.all(),
+        "today": local_today(),
+    }
+    return render(request, "agreements/meeting_detail.html", context)
+
+
+def _visible_agreement(user, pk):
+    """The agreement `pk` if this user may see it: a restricted predecessor is not linked for a viewer."""
+    return Agreement.objects.visible_to(user).filter(pk=pk).first() if pk else None
+
+
+def agreement_detail(request, pk):
+    agreement = get_agreement_for_user(request, pk)
+    user = request.user
+    updates = ProgressUpdate.objects.filter(action_line__agreement=agreement).select_related("action_line", "author")
+    changes = DeadlineChange.objects.filter(action_line__agreement=agreement).select_related(
+        "action_line", "changed_by"
+    )
+    context = {
+        "agreement": agreement,
+        "progress": agreement.compute_progress(),
+        "our_institutions": agreement.our_institutions.all(),
+        "counterpart_institutions": agreement.counterpart_institutions.all(),
+        "continues": _visible_agreement(user, agreement.carried_over_from_id),
+        "continued_by": Agreement.objects.visible_to(user)
+        .filter(carried_over_from=agreement)
+        .select_related("session"),
+        "action_lines": agreement.action_lines.select_related(*LINE_TABLE_RELATED).order_by("due_date", "id"),
+        "updates": updates.order_by("-created_at", "-id"),
+        "deadline_changes": changes.order_by("-changed_at", "-id"),
+        "documents": agreement.documents.all(),
+        "today": local_today(),
+    }
+    return render(request, "agreements/agreement_detail.html", context)
+
+
+def action_line_detail(request, pk):
+    line = get_action_line_for_user(request, pk)
+    user = request.user
+    lines = ActionLine.objects.visible_to(user)
+    continues = None
+    if line.carried_over_from_id:
+        continues = lines.filter(pk=line.carried_over_from_id).select_related("agreement").first()
+    context = {
+        "line": line,
+        "continues": continues,
+        "continued_by": lines.filter(carried_over_from=line).select_related("agreement"),
+        "updates": line.progress_updates.select_related("author").order_by("-created_at", "-id"),
+        "deadline_changes": line.deadline_changes.select_related("changed_by").order_by("-changed_at", "-id"),
+        "reminders": line.reminders.select_related("recipient").order_by("-created_at", "-id"),
+        "can_report": can_report_progress(user, line),
+        "today": local_today(),
+    }
+    return render(request, "agreements/action_line_detail.html", context)

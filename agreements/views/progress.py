@@ -1,7 +1,39 @@
-"""Placeholder views, replaced as the pages are built."""
+"""Progress reporting on an action line, by its focal point or by the secretariat."""
 
-from django.http import HttpResponse
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ..access import get_action_line_for_user
+from ..clock import local_today
+from ..forms import ProgressUpdateForm
+from ..progress import report_progress
 
 
-def post_update(request, *args, **kwargs):
-    return HttpResponse(status=501)
+@require_http_methods(["GET", "POST"])
+def post_update(request, pk):
+    line = get_action_line_for_user(request, pk, write=True)
+    form = ProgressUpdateForm(request.POST if request.method == "POST" else None, line=line)
+    if form.is_valid():
+        try:
+            report_progress(line, author=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(request, _("Your progress update has been saved."))
+            return redirect(line)
+    context = {"line": line, "form": form, "today": local_today()}
+    return render(request, "agreements/action_line_update.html", context)
+
+
+def add_model_errors(form, error):
+    """Show the model's objections on the form: on the field when the form has it, else at the top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    renamed = {"reason": "deadline_reason", "due_date": "new_due_date"}
+    for field, errors in error.error_dict.items():
+        name = renamed.get(field, field)
+        form.add_error(name if name in form.fields else None, errors)

@@ -1,0 +1,293 @@
+"""The filters behind /agreements/, /action-lines/ and their exports: one definition, so a list and its export agree.
+
+Sorts are limited to orders an index in agreements/models serves. Sector and commission filters read
+the copies stored on the agreement and the action line, not joins through meeting and session; text
+goes through agreements.search; people and institutions are matched by name in a subquery.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from . import search
+from .clock import local_today
+from .forms import DateInput, SuggestingTextInput
+from .models import ActionLine, Agreement, Commission, Country, Institution, Person, Sector, Session
+
+
+def institutions_named(text):
+    """Institutions whose name contains `text` or whose acronym is `text`, as a subquery."""
+    return Institution.objects.filter(Q(name__icontains=text) | Q(acronym__iexact=text)).values("pk")
+
+
+def people_named(text):
+    return Person.objects.filter(full_name__icontains=text).values("pk")
+
+
+def institution_names():
+    return Institution.objects.order_by("name").values_list("name", flat=True)
+
+
+def person_names():
+    return Person.objects.filter(is_active=True).order_by("full_name").values_list("full_name", flat=True)
+
+
+def per_agreement(lines):
+    """`lines` grouped by agreement, for a subquery correlated with the outer agreement row."""
+    return lines.filter(agreement=OuterRef("pk")).order_by().values("agreement")
+
+
+def count_per_agreement(lines):
+    # A correlated subquery is computed for the rows of the page only, not for every matching agreement.
+    counted = per_agreement(lines).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def select(**attrs):
+    return forms.Select(attrs={"class": "select", **attrs})
+
+
+def checkbox():
+    # value="yes" so that a ticked box reads ?overdue=yes in the address bar.
+    return forms.CheckboxInput(attrs={"class": "checkbox", "value": "yes"})
+
+
+def text_input():
+    return forms.TextInput(attrs={"class": "input", "type": "search"})
+
+
+class ListFilterSet(django_filters.FilterSet):
+    """Filters, then a whitelisted sort. An invalid form matches nothing instead of quietly ignoring a field.
+
+    `sorts` maps a public sort key to the columns it orders by; `-key` reverses it. An unknown key
+    gives the default order. With a text query and no chosen sort, the best matches come first.
+    """
+
+    sorts = {}
+    default_sort = ""
+    # The filters shown first; the others wait under "More filters" unless one of them is in use.
+    main_fields = ()
+
+    def __init__(self, data=None, queryset=None, *, today=None, **kwargs):
+        self.today = today or local_today()
+        super().__init__(data, queryset, **kwargs)
+
+    def filter_queryset(self, queryset):
+        if not self.form.is_valid():
+            return queryset.none()
+        queryset = super().filter_queryset(queryset)
+        ordering = self.order_by_fields(self.sort or self.default_sort)
+        if not self.sort and "rank" in queryset.query.annotations:
+            ordering = ("-rank", *ordering)
+        return queryset.order_by(*ordering)
+
+    def order_by_fields(self, key):
+        fields = self.sorts[key.lstrip("-")]
+        if key.startswith("-"):
+            return tuple(field[1:] if field.startswith("-") else f"-{field}" for field in fields)
+        return fields
+
+    @property
+    def main_boundfields(self):
+        return [field for field in self.form if field.name in self.main_fields]
+
+    @property
+    def more_boundfields(self):
+        return [field for field in self.form if field.name not in self.main_fields]
+
+    @property
+    def more_in_use(self):
+        return any(self.data.get(field.name) or field.errors for field in self.more_boundfields)
+
+    @property
+    def sort(self):
+        """The sort asked for in the URL when it is one we offer, else ""."""
+        key = str(self.data.get("sort", ""))
+        return key if key.lstrip("-") in self.sorts else ""
+
+    @property
+    def sort_columns(self):
+        """Per sortable column: the `sort` value its header links to, and its aria-sort state."""
+        current = self.sort or self.default_sort
+        columns = {}
+        for key in self.sorts:
+            if current == key:
+                columns[key] = {"next": f"-{key}", "aria": "ascending"}
+            elif current == f"-{key}":
+                columns[key] = {"next": key, "aria": "descending"}
+            else:
+                columns[key] = {"next": key, "aria": ""}
+        return columns
+
+
+class AgreementFilter(ListFilterSet):
+    q = django_filters.CharFilter(label=_("Words"), method="filter_text", widget=text_input())
+    commission = django_filters.ModelChoiceFilter(
+        label=_("Commission"), queryset=Commission.objects.all(), empty_label=_("Any commission"), widget=select()
+    )
+    session = django_filters.ModelChoiceFilter(
+        label=_("Session"),
+        queryset=Session.objects.select_related("commission"),
+        empty_label=_("Any session"),
+        widget=select(),
+    )
+    country = django_filters.ModelChoiceFilter(
+        label=_("Party country"),
+        field_name="commission__parties",
+        queryset=Country.objects.filter(commissions__isnull=False).distinct(),
+        empty_label=_("Any country"),
+        widget=select(),
+    )
+    sector = django_filters.ModelChoiceFilter(
+        label=_("Sector"), queryset=Sector.objects.all(), empty_label=_("Any sector"), widget=select()
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Agreement.Status.choices, empty_label=_("Any status"), widget=select()
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Agreement.Kind.choices, empty_label=_("Any kind"), widget=select()
+    )
+    institution = django_filters.CharFilter(
+        label=_("Institution"),
+        help_text=_("Either side. Part of the name, or the acronym."),
+        method="filter_institution",
+        widget=SuggestingTextInput(institution_names),
+    )
+    coordinator = django_filters.CharFilter(
+        label=_("Coordinator"),
+        help_text=_("Part of the name."),
+        method="filter_coordinator",
+        widget=SuggestingTextInput(person_names),
+    )
+    signed_after = django_filters.DateFilter(
+        label=_("Signed on or after"), field_name="signed_date", lookup_expr="gte", widget=DateInput()
+    )
+    signed_before = django_filters.DateFilter(
+        label=_("Signed on or before"), field_name="signed_date", lookup_expr="lte", widget=DateInput()
+    )
+    has_overdue = django_filters.BooleanFilter(
+        label=_("Only agreements with overdue action lines"), method="filter_has_overdue", widget=checkbox()
+    )
+
+    main_fields = ("q", "commission", "sector", "status", "has_overdue")
+    # Each served by an index: reference_code is unique, (signed_date, id), and the primary key.
+    sorts = {"reference": ("reference_code",), "signed": ("signed_date", "id"), "created": ("id",)}
+    default_sort = "-created"
+
+    @classmethod
+    def rows(cls, user, today):
+        """What the list shows to `user`: visible agreements with their placement, progress and line counts."""
+        return (
+            Agreement.objects.visible_to(user)
+            .select_related("commission", "session", "sector")
+            .defer("search_vector")
+            .annotate(
+                progress=Subquery(
+                    per_agreement(ActionLine.objects.exclude(status=ActionLine.Status.CANCELLED))
+                    .annotate(mean=Avg("percent_complete"))
+                    .values("mean")
+                ),
+                line_count=count_per_agreement(ActionLine.objects.all()),
+                overdue_count=count_per_agreement(ActionLine.objects.overdue(today)),
+            )
+        )
+
+    def filter_text(self, queryset, name, value):
+        return search.search_agreements(queryset, value)
+
+    def filter_institution(self, queryset, name, value):
+        matches = institutions_named(value.strip())
+        ours = Agreement.our_institutions.through.objects.filter(agreement=OuterRef("pk"), institution__in=matches)
+        theirs = Agreement.counterpart_institutions.through.objects.filter(
+            agreement=OuterRef("pk"), institution__in=matches
+        )
+        return queryset.filter(Exists(ours) | Exists(theirs))
+
+    def filter_coordinator(self, queryset, name, value):
+        return queryset.filter(coordinator__in=people_named(value.strip()))
+
+    def filter_has_overdue(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(Exists(ActionLine.objects.overdue(self.today).filter(agreement=OuterRef("pk"))))
+
+
+class MyActionLineFilter(ListFilterSet):
+    """The filters that make sense on one person's own lines."""
+
+    q = django_filters.CharFilter(label=_("Words"), method="filter_text", widget=text_input())
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[("open", _("Open (not done or cancelled)")), *ActionLine.Status.choices],
+        empty_label=_("Any status"),
+        method="filter_status",
+        widget=select(),
+    )
+    overdue = django_filters.BooleanFilter(label=_("Only overdue"), method="filter_overdue", widget=checkbox())
+    due_after = django_filters.DateFilter(
+        label=_("Deadline on or after"), field_name="due_date", lookup_expr="gte", widget=DateInput()
+    )
+    due_before = django_filters.DateFilter(
+        label=_("Deadline on or before"), field_name="due_date", lookup_expr="lte", widget=DateInput()
+    )
+
+    main_fields = ("q", "status", "overdue")
+    # (due_date, id) and the (status | sector | commission | person, …, due_date, id) indexes.
+    sorts = {"deadline": ("due_date", "id")}
+    default_sort = "deadline"
+
+    @classmethod
+    def rows(cls, user):
+        return (
+            ActionLine.objects.visible_to(user)
+            .select_related(
+                "agreement",
+                "responsible_person",
+                "responsible_institution",
+                "counterpart_person",
+                "counterpart_institution",
+            )
+            .defer("search_vector", "agreement__search_vector", "agreement__description")
+        )
+
+    def filter_text(self, queryset, name, value):
+        return search.search_action_lines(queryset, value)
+
+    def filter_status(self, queryset, name, value):
+        return queryset.open() if value == "open" else queryset.filter(status=value)
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue(self.today) if value else queryset
+
+
+class ActionLineFilter(MyActionLineFilter):
+    main_fields = ("q", "status", "overdue", "person", "sector")
+
+    person = django_filters.CharFilter(
+        label=_("Responsible person"),
+        help_text=_("Our side or the counterpart. Part of the name."),
+        method="filter_person",
+        widget=SuggestingTextInput(person_names),
+    )
+    institution = django_filters.CharFilter(
+        label=_("Responsible institution"),
+        help_text=_("Our side or the counterpart. Part of the name, or the acronym."),
+        method="filter_institution",
+        widget=SuggestingTextInput(institution_names),
+    )
+    sector = django_filters.ModelChoiceFilter(
+        label=_("Sector"), queryset=Sector.objects.all(), empty_label=_("Any sector"), widget=select()
+    )
+    commission = django_filters.ModelChoiceFilter(
+        label=_("Commission"), queryset=Commission.objects.all(), empty_label=_("Any commission"), widget=select()
+    )
+
+    def filter_person(self, queryset, name, value):
+        people = people_named(value.strip())
+        return queryset.filter(Q(responsible_person__in=people) | Q(counterpart_person__in=people))
+
+    def filter_institution(self, queryset, name, value):
+        matches = institutions_named(value.strip())
+        return queryset.filter(Q(responsible_institution__in=matches) | Q(counterpart_institution__in=matches))

@@ -1,0 +1,124 @@
+"""Template tags shared by every page: Roman numerals, deadline wording, breadcrumbs and bar charts."""
+
+from django import template
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from agreements.models import ActionLine, Agreement, Commission, SectoralMeeting, Session, to_roman
+
+register = template.Library()
+
+# Height of one bar in a chart: a line of text above a 14px bar.
+ROW_HEIGHT = 48
+
+
+@register.filter
+def roman(number):
+    """8 → "VIII"; anything that is not a positive whole number is shown as it is."""
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        return number
+    return to_roman(number) if number > 0 else number
+
+
+@register.filter
+def days_label(line, today):
+    """How the deadline of an open line stands today: "5 days overdue", "due today", "in 3 days"."""
+    if not line.is_open or today is None:
+        return ""
+    days = (line.due_date - today).days
+    if days < 0:
+        return ngettext("%(count)d day overdue", "%(count)d days overdue", -days) % {"count": -days}
+    if days == 0:
+        return _("due today")
+    return ngettext("in %(count)d day", "in %(count)d days", days) % {"count": days}
+
+
+@register.filter
+def deadline_state(line, today):
+    """CSS state of a line's deadline: "overdue", "due-soon" (within 7 days) or ""."""
+    if not line.is_open or today is None:
+        return ""
+    days = (line.due_date - today).days
+    if days < 0:
+        return "overdue"
+    return "due-soon" if days <= 7 else ""
+
+
+def _session_trail(session):
+    commission = session.commission
+    return [
+        (_("Commissions"), reverse("agreements:commission_list")),
+        (str(commission), commission.get_absolute_url()),
+        (_("Session %(number)s") % {"number": session.roman_number}, session.get_absolute_url()),
+    ]
+
+
+def _trail(obj):
+    """Ancestors of a page's object, outermost first, read only from what the access helpers select_related."""
+    if isinstance(obj, Commission):
+        return [(_("Commissions"), reverse("agreements:commission_list"))]
+    if isinstance(obj, Session):
+        return _session_trail(obj)[:-1]
+    if isinstance(obj, SectoralMeeting):
+        return _session_trail(obj.session)
+    if isinstance(obj, Agreement):
+        meeting_url = reverse("agreements:meeting_detail", args=[obj.meeting_id])
+        return [*_session_trail(obj.session), (obj.meeting.sector.name, meeting_url)]
+    if isinstance(obj, ActionLine):
+        agreement = obj.agreement
+        meeting_url = reverse("agreements:meeting_detail", args=[agreement.meeting_id])
+        return [
+            *_session_trail(agreement.session),
+            (obj.sector.name, meeting_url),
+            (agreement.reference_code, agreement.get_absolute_url()),
+        ]
+    return []
+
+
+@register.inclusion_tag("includes/breadcrumbs.html")
+def breadcrumbs_for(obj):
+    return {"crumbs": _trail(obj)}
+
+
+@register.inclusion_tag("includes/bar_chart.html")
+def bar_chart(rows, title, chart_id, maximum=None, unit=""):
+    """Horizontal bars in inline SVG; each row is a dict with label, value, url and an optional css class.
+
+    Bar widths are percentages of the chart, so the labels keep their size at phone and desktop widths.
+    Numbers inside SVG attributes are written unlocalised ("42.5", never "42,5").
+    """
+    rows = list(rows)
+    top = maximum if maximum is not None else max((row["value"] or 0 for row in rows), default=0)
+    bars = []
+    for index, row in enumerate(rows):
+        value = row["value"] or 0
+        width = 0 if not top else max(100 * float(value) / float(top), 0.5 if value else 0)
+        shown = number_format(round(value), force_grouping=True) + unit
+        bars.append({**row, "shown": shown, "width": f"{width:.1f}", "y": index * ROW_HEIGHT})
+    return {"bars": bars, "title": title, "chart_id": chart_id, "height": len(bars) * ROW_HEIGHT}
+
+
+NAV_SECTIONS = {
+    "home": "home",
+    "commission_list": "commissions",
+    "commission_detail": "commissions",
+    "session_detail": "commissions",
+    "meeting_detail": "commissions",
+    "agreement_list": "agreements",
+    "agreement_detail": "agreements",
+    "action_line_list": "action_lines",
+    "action_line_detail": "action_lines",
+    "action_line_update": "action_lines",
+    "my_action_lines": "mine",
+}
+
+
+@register.simple_tag(takes_context=True)
+def nav_section(context):
+    """Which header link the current page belongs to, so it can be marked aria-current."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    return NAV_SECTIONS.get(match.url_name, "") if match else ""
