@@ -2,18 +2,29 @@
 
 from functools import cached_property
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 
 
 class CappedPage(Page):
+    """A page of a list whose length is known only up to the cap; `more` says whether rows follow it."""
+
+    more = None
+
+    def has_next(self):
+        return super().has_next() if self.more is None else self.more
+
+    def next_page_number(self):
+        return self.number + 1 if self.more else super().next_page_number()
+
     def end_index(self):
         return self.start_index() + len(self) - 1 if len(self) else 0
 
 
 class CappedPaginator(Paginator):
-    """Counts at most `cap + 1` rows; beyond the cap the page says "1,000+" and pages stop at the cap.
+    """Counts at most `cap + 1` rows: beyond the cap the list says "1,000+" and pages go on open-ended.
 
-    Every row stays reachable through narrower filters and through the exports, which have no cap.
+    Past the cap each page reads one row more than it shows, to know whether there is a next page,
+    so no request ever counts the whole result.
     """
 
     cap = 1000
@@ -28,20 +39,31 @@ class CappedPaginator(Paginator):
     def is_capped(self):
         return self.count > self.cap
 
-    @cached_property
-    def num_pages(self):
-        if self.count == 0 and not self.allow_empty_first_page:
-            return 0
-        listed = min(self.count, self.cap)
-        return max(1, -(-listed // self.per_page))
-
     def page(self, number):
         if not self.is_capped:
             return super().page(number)
-        number = self.validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
         bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.cap)
-        return self._get_page(self.object_list[bottom:top], number, self)
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        page = CappedPage(rows[: self.per_page], number, self)
+        page.more = len(rows) > self.per_page
+        return page
+
+    def get_page(self, number):
+        try:
+            return self.page(number)
+        except PageNotAnInteger:
+            return self.page(1)
+        except EmptyPage:
+            # Past the end of an open-ended list: the last full page the cap vouches for.
+            return self.page(self.num_pages if not self.is_capped else -(-self.cap // self.per_page))
 
     def _get_page(self, *args, **kwargs):
         return CappedPage(*args, **kwargs)

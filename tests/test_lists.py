@@ -232,21 +232,37 @@ def test_capped_paginator_counts_at_most_cap_plus_one_rows(make):
         assert paginator.count == 11
     assert "LIMIT 11" in queries[0]["sql"]
     assert paginator.is_capped
-    assert paginator.num_pages == 3
-    last = paginator.page(3)
-    assert len(last) == 2 and last.end_index() == 10 and not last.has_next()
     ten = Agreement.objects.filter(pk__in=list(Agreement.objects.order_by("id").values_list("pk", flat=True)[:10]))
     exactly_the_cap = Small(ten.order_by("id"), 4)
     assert (exactly_the_cap.count, exactly_the_cap.is_capped, exactly_the_cap.num_pages) == (10, False, 3)
 
 
-def test_list_beyond_the_cap_says_so(viewer, make, monkeypatch):
+def test_capped_paginator_pages_on_past_the_cap_without_counting(make):
+    for _ in range(12):
+        make.agreement()
+
+    class Small(CappedPaginator):
+        cap = 5
+
+    paginator = Small(Agreement.objects.order_by("id"), 4)
+    third = paginator.get_page(3)
+    assert [len(third), third.start_index(), third.end_index()] == [4, 9, 12]
+    assert not third.has_next()
+    assert paginator.get_page(2).has_next() and paginator.get_page(2).next_page_number() == 3
+    assert paginator.get_page(99).number == 2  # past the end: the last page the cap vouches for
+    assert paginator.get_page("abc").number == 1
+
+
+def test_list_beyond_the_cap_says_so_and_pages_on(viewer, make, monkeypatch):
     monkeypatch.setattr(CappedPaginator, "cap", 3)
+    monkeypatch.setattr("agreements.views.lists.PER_PAGE", 2)
     for _ in range(5):
         make.agreement()
     response = viewer.get(AGREEMENTS)
     assert "3+ agreements" in response.text
-    assert "Only the first 3 results are listed" in response.text
+    last = viewer.get(AGREEMENTS, {"page": 3})
+    assert len(last.context["agreements"]) == 1
+    assert not last.context["page_obj"].has_next()
 
 
 def line_titles(response):

@@ -279,6 +279,11 @@ def test_agreement_page_shows_action_lines_timeline_and_deadline_history(client,
     assert "5 days overdue" in page
 
 
+def test_agreement_page_does_not_repeat_its_own_reference_on_every_line(client, world):
+    html = get(client, world.viewer, world.agreement.get_absolute_url()).content.decode()
+    assert f'href="{world.agreement.get_absolute_url()}" title=' not in html
+
+
 def test_agreement_page_links_what_it_continues_and_what_continues_it(client, world):
     page = get(client, world.viewer, world.agreement.get_absolute_url()).content.decode()
     assert f'href="{world.earlier.get_absolute_url()}"' in page
