@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: run test setup migrate demo lint format check bench-reminders worker beat clean
+.PHONY: run test setup migrate demo lint format check bench-reminders bench-pages worker beat clean
 
 # Reinstall only when requirements.txt changes.
 $(STAMP): requirements.txt
@@ -46,6 +46,14 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/commission_bench
 BENCH_ACTION_LINES ?= 1000000
 bench-reminders: setup
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_reminders --action-lines $(BENCH_ACTION_LINES)
+
+# Not a test: requests per second and p50/p95 latency of the staff pages and the admin at the same scale,
+# gunicorn (3 sync workers, DEBUG off) loaded by wrk with 8 connections for BENCH_SECONDS per URL.
+BENCH_SECONDS ?= 15
+bench-pages: setup
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_pages --action-lines $(BENCH_ACTION_LINES) \
+		--seconds $(BENCH_SECONDS) $(if $(BENCH_ONLY),--only "$(BENCH_ONLY)")
 
 worker: setup
 	$(VENV)/bin/celery -A commission worker --loglevel=INFO

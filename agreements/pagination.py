@@ -16,6 +16,10 @@ class CappedPage(Page):
     def next_page_number(self):
         return self.number + 1 if self.more else super().next_page_number()
 
+    def previous_page_number(self):
+        # Past the cap the paginator's page count is the cap's, smaller than this page's number.
+        return self.number - 1 if self.more is not None else super().previous_page_number()
+
     def end_index(self):
         return self.start_index() + len(self) - 1 if len(self) else 0
 

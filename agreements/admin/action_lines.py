@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from agreements.models import ActionLine, DeadlineChange, ProgressUpdate
 
+from .counting import CappedCountAdmin
 from .forms import ActionLineAdminForm
 from .history import NoRevertHistoryAdmin
 from .layout import ReadableFieldsMixin
@@ -36,7 +37,7 @@ class ProgressUpdateInline(ReadOnlyInline):
 
 
 @admin.register(ActionLine)
-class ActionLineAdmin(ReadableFieldsMixin, NoRevertHistoryAdmin, SimpleHistoryAdmin):
+class ActionLineAdmin(CappedCountAdmin, ReadableFieldsMixin, NoRevertHistoryAdmin, SimpleHistoryAdmin):
     form = ActionLineAdminForm
     list_display = [
         "title",
@@ -62,7 +63,6 @@ class ActionLineAdmin(ReadableFieldsMixin, NoRevertHistoryAdmin, SimpleHistoryAd
     readonly_fields = ["original_due_date", "commission", "sector"]
     history_list_display = ["status", "due_date", "percent_complete"]
     inlines = [DeadlineChangeInline, ProgressUpdateInline]
-    show_full_result_count = False
     fieldsets = [
         (None, {"fields": ["agreement", "title", "description", "carried_over_from"]}),
         (_("Our side"), {"fields": ["responsible_person", "responsible_institution"]}),
@@ -83,14 +83,13 @@ class ActionLineAdmin(ReadableFieldsMixin, NoRevertHistoryAdmin, SimpleHistoryAd
 
 
 @admin.register(DeadlineChange)
-class DeadlineChangeAdmin(admin.ModelAdmin):
+class DeadlineChangeAdmin(CappedCountAdmin, admin.ModelAdmin):
     """A deadline is moved on its action line, which records the change; rows here are the record, never edited."""
 
     list_display = ["action_line", "old_date", "new_date", "changed_by", "changed_at"]
     list_filter = ["changed_at", "action_line__sector"]
     list_select_related = ["action_line", "changed_by"]
     search_fields = ["reason", "action_line__title"]
-    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False
@@ -100,7 +99,7 @@ class DeadlineChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(CappedCountAdmin, admin.ModelAdmin):
     """Progress is reported on the action line's page, which applies it to the line; here a note can be corrected."""
 
     list_display = ["action_line", "created_at", "author", "status", "percent_complete"]
@@ -118,7 +117,6 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
         "new_due_date",
     ]
     readonly_fields = [field for field in fields if field != "note"]
-    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False

@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from agreements.models import ActionLine, Agreement
 
+from .counting import CappedCountAdmin
 from .documents import DocumentInline
 from .forms import ActionLineAdminForm
 from .history import NoRevertHistoryAdmin
@@ -49,7 +50,7 @@ class AgreementChangeList(ChangeList):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ReadableFieldsMixin, NoRevertHistoryAdmin, SimpleHistoryAdmin):
+class AgreementAdmin(CappedCountAdmin, ReadableFieldsMixin, NoRevertHistoryAdmin, SimpleHistoryAdmin):
     list_display = ["reference_code", "title", "session_label", "sector", "status", "progress"]
     list_display_links = ["reference_code", "title"]
     list_filter = ["status", "kind", "confidentiality", "commission", "sector", "signed_date"]
@@ -65,7 +66,6 @@ class AgreementAdmin(ReadableFieldsMixin, NoRevertHistoryAdmin, SimpleHistoryAdm
     readonly_fields = ["progress", "commission", "session", "sector"]
     history_list_display = ["status"]
     inlines = [ActionLineInline, DocumentInline]
-    show_full_result_count = False
     fieldsets = [
         (None, {"fields": ["meeting", "reference_code", "title", "description", "kind", "status", "confidentiality"]}),
         (_("Legal dates"), {"fields": [("signed_date", "entry_into_force_date", "expiry_date")]}),

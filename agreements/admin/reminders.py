@@ -7,9 +7,11 @@ from django.utils.translation import ngettext
 from agreements.models import Reminder, SweepRun
 from agreements.reminders.delivery import requeue_failed
 
+from .counting import CappedCountAdmin
+
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(CappedCountAdmin, admin.ModelAdmin):
     list_display = ("action_line", "recipient", "kind", "due_date", "status", "created_at", "sent_at", "error")
     list_filter = ("status", "kind", "due_date")
     search_fields = (
@@ -22,8 +24,6 @@ class ReminderAdmin(admin.ModelAdmin):
     raw_id_fields = ("action_line", "recipient")
     # Newest first by primary key: the table grows with every sweep, and ids follow creation.
     ordering = ("-id",)
-    # The reminder table grows with every sweep; an exact count on each page is the slow part.
-    show_full_result_count = False
     actions = ("resend",)
     readonly_fields = (
         "action_line",

@@ -173,6 +173,13 @@ class ActionLine(models.Model):
                 condition=Q(status__in=OPEN_STATUSES),
                 name="action_line_open_due_sweep",
             ),
+            # The dashboard's and the commission list's counts by status, deadline, sector and
+            # commission: a tenth of the table to read, and the agreement to join a viewer's on.
+            models.Index(
+                fields=["status", "due_date"],
+                include=["agreement", "sector", "commission", "percent_complete", "id"],
+                name="action_line_rollup",
+            ),
         ]
 
     def __str__(self):

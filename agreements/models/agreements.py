@@ -148,6 +148,11 @@ class Agreement(models.Model):
             models.Index(fields=["status", "-id"], name="agreement_status"),
             # /agreements/?signed_after=…&signed_before=… ordered by signed date.
             models.Index(fields=["signed_date", "id"], name="agreement_signed_date"),
+            # Counts per commission, per session and per status (dashboard, commission pages), read
+            # from the index alone (INCLUDE is PostgreSQL-only).
+            models.Index(
+                fields=["commission", "session"], include=["status", "confidentiality", "id"], name="agreement_rollup"
+            ),
         ]
 
     def __str__(self):

@@ -131,6 +131,8 @@ class Person(models.Model):
         constraints = [
             models.CheckConstraint(condition=~models.Q(superior=models.F("id")), name="person_is_not_own_superior"),
         ]
+        # The default order, and the names suggested in every list's filter form.
+        indexes = [models.Index(fields=["full_name"], name="person_name")]
 
     def __str__(self):
         return self.full_name

@@ -1,7 +1,8 @@
 """The dashboard and the object pages: commission → session → sectoral meeting → agreement → action line.
 
-Every page runs a fixed number of queries whatever the number of rows: counts are correlated
-subqueries or filtered aggregates, and lists select or prefetch what their templates show.
+Every page runs a fixed number of queries whatever the number of rows: counts are grouped queries
+(figures.py, kept until the data changes), correlated subqueries or filtered aggregates, and lists
+select or prefetch what their templates show.
 """
 
 import datetime
@@ -24,6 +25,7 @@ from ..access import (
 )
 from ..clock import local_today
 from ..models import OPEN_STATUSES, ActionLine, Agreement, Commission, DeadlineChange, ProgressUpdate, Session
+from . import figures
 
 # What a table of action lines shows besides the line itself (see templates/agreements/includes/action_line_table.html).
 LINE_TABLE_RELATED = (
@@ -66,9 +68,7 @@ def _list_url(name, **params):
     return f"{reverse(name)}?{urlencode(params)}"
 
 
-def _agreement_status_bars(agreements):
-    """Agreements by status: one aggregate with a filtered COUNT per status."""
-    counts = agreements.aggregate(**{status.value: Count("pk", filter=Q(status=status)) for status in Agreement.Status})
+def _agreement_status_bars(counts):
     return [
         {
             "label": status.label,
@@ -80,17 +80,9 @@ def _agreement_status_bars(agreements):
     ]
 
 
-def _line_state_bars(lines, today):
-    """Action lines by where their deadline stands, in one query with filtered counts."""
+def _line_state_bars(counts, today):
+    """Action lines by where their deadline stands, each bar linking to the list it counts."""
     week, month = today + datetime.timedelta(days=7), today + datetime.timedelta(days=30)
-    is_open = Q(status__in=OPEN_STATUSES)
-    counts = lines.aggregate(
-        overdue=Count("pk", filter=is_open & Q(due_date__lt=today)),
-        week=Count("pk", filter=is_open & Q(due_date__gte=today, due_date__lte=week)),
-        month=Count("pk", filter=is_open & Q(due_date__gt=week, due_date__lte=month)),
-        later=Count("pk", filter=is_open & Q(due_date__gt=month)),
-        done=Count("pk", filter=Q(status=ActionLine.Status.DONE)),
-    )
     day = datetime.timedelta(days=1)
     states = [
         ("overdue", _("Overdue"), {"overdue": "yes"}, "overdue"),
@@ -108,14 +100,8 @@ def _line_state_bars(lines, today):
 def dashboard(request):
     today = local_today()
     user = request.user
-    agreements = Agreement.objects.visible_to(user)
     lines = ActionLine.objects.visible_to(user)
-    sectors = (
-        lines.exclude(status=ActionLine.Status.CANCELLED)
-        .order_by("sector__name")
-        .values("sector_id", "sector__name")
-        .annotate(progress=Avg("percent_complete"), count=Count("pk"))
-    )
+    totals = figures.cached(lambda: figures.dashboard(user, today), "dashboard", figures.audience(user), today)
     sector_bars = [
         {
             "label": row["sector__name"],
@@ -123,7 +109,7 @@ def dashboard(request):
             "url": _list_url("agreements:action_line_list", sector=row["sector_id"]),
             "count": row["count"],
         }
-        for row in sectors
+        for row in totals["sectors"]
     ]
     person = person_of(user)
     my_lines = []
@@ -137,8 +123,8 @@ def dashboard(request):
     )
     context = {
         "today": today,
-        "agreement_bars": _agreement_status_bars(agreements),
-        "line_bars": _line_state_bars(lines, today),
+        "agreement_bars": _agreement_status_bars(totals["agreements"]),
+        "line_bars": _line_state_bars(totals["lines"], today),
         "sector_bars": sector_bars,
         "person": person,
         "my_lines": my_lines,
@@ -149,40 +135,50 @@ def dashboard(request):
 
 def commission_list(request):
     today = local_today()
-    agreements = Agreement.objects.visible_to(request.user)
-    lines = ActionLine.objects.visible_to(request.user)
+    user = request.user
     latest_session = Session.objects.filter(commission=OuterRef("pk")).order_by("-number")
-    commissions = (
+    commissions = list(
         Commission.objects.select_related("lead_institution")
         .prefetch_related("parties")
         .annotate(
             session_count=_count_by(Session.objects.all(), "commission"),
             latest_session=Subquery(latest_session.values("number")[:1]),
             latest_session_id=Subquery(latest_session.values("pk")[:1]),
-            agreement_count=_count_by(agreements, "commission"),
-            open_count=_count_by(lines.open(), "commission"),
-            overdue_count=_count_by(lines.overdue(today), "commission"),
         )
     )
+    counts = figures.cached(lambda: figures.per_commission(user, today), "commissions", figures.audience(user), today)
+    for commission in commissions:
+        found = counts.get(commission.pk, {})
+        for name in ("agreement_count", "open_count", "overdue_count"):
+            setattr(commission, name, found.get(name, 0))
     return render(request, "agreements/commission_list.html", {"commissions": commissions})
 
 
 def commission_detail(request, pk):
     commission = get_commission_for_user(request, pk)
     today = local_today()
-    agreements = Agreement.objects.visible_to(request.user)
-    lines = ActionLine.objects.visible_to(request.user)
-    sessions = (
-        commission.sessions.select_related("country")
-        .annotate(
-            meeting_count=Count("meetings"),
-            agreement_count=_count_by(agreements, "session"),
-            open_count=_count_by(lines.open(), "agreement__session"),
-            overdue_count=_count_by(lines.overdue(today), "agreement__session"),
-            progress=_progress_by(lines, "agreement__session"),
-        )
-        .order_by("number")
+    user = request.user
+    lines = ActionLine.objects.visible_to(user)
+    sessions = list(
+        commission.sessions.select_related("country").annotate(meeting_count=Count("meetings")).order_by("number")
     )
+    counts = figures.cached(
+        lambda: figures.per_session(user, commission.pk, today),
+        "sessions",
+        commission.pk,
+        figures.audience(user),
+        today,
+    )
+    totals = dict.fromkeys(figures.SESSION_FIGURES, 0)
+    for session_counts in counts.values():
+        for name in figures.SESSION_FIGURES:
+            totals[name] += session_counts[name]
+    for session in sessions:
+        found = counts.get(session.pk, dict.fromkeys(figures.SESSION_FIGURES, 0))
+        session.agreement_count = found["agreements"]
+        session.open_count = found["open"]
+        session.overdue_count = found["overdue"]
+        session.progress = figures.mean_progress(found)
     overdue = (
         lines.overdue(today)
         .filter(commission=commission)
@@ -193,8 +189,8 @@ def commission_detail(request, pk):
         "commission": commission,
         "parties": commission.parties.all(),
         "sessions": sessions,
-        "agreement_total": agreements.filter(commission=commission).count(),
-        "line_totals": _line_totals(lines.filter(commission=commission), today),
+        "agreement_total": totals["agreements"],
+        "line_totals": {**totals, "progress": figures.mean_progress(totals)},
         "overdue_lines": overdue,
         "overdue_url": _list_url("agreements:action_line_list", commission=commission.pk, overdue="yes"),
         "today": today,

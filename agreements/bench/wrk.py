@@ -1,0 +1,61 @@
+"""Runs wrk against one URL and reads the figures printed by latency.lua."""
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.management.base import CommandError
+
+SCRIPT = Path(__file__).with_name("latency.lua")
+FIGURES = re.compile(r"BENCH requests=(\d+) duration_us=(\d+) p50_us=(\d+) p95_us=(\d+) non2xx=(\d+) errors=(\d+)")
+
+
+@dataclass
+class Result:
+    label: str
+    path: str
+    requests: int
+    seconds: float
+    p50_ms: float
+    p95_ms: float
+    non2xx: int
+    errors: int
+
+    @property
+    def rate(self):
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def require_wrk():
+    if not shutil.which("wrk"):
+        raise CommandError("wrk is not installed: apt-get install wrk (make bench-pages does it)")
+
+
+def run(base_url, label, path, cookie, seconds, connections, threads=2):
+    # A long timeout: wrk leaves requests slower than its default 2 s out of the percentiles.
+    command = [
+        "wrk", f"--threads={threads}", f"--connections={connections}", f"--duration={seconds}s", "--timeout=60s",
+        "--latency", f"--script={SCRIPT}", f"--header=Cookie: {cookie}", f"{base_url}{path}",
+    ]  # fmt: skip
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    found = FIGURES.search(output)
+    if not found:
+        raise CommandError(f"wrk printed no figures for {path}:\n{output}")
+    requests, duration, p50, p95, non2xx, errors = (int(value) for value in found.groups())
+    return Result(label, path, requests, duration / 1e6, p50 / 1000, p95 / 1000, non2xx, errors)
+
+
+def table(results):
+    """The results as a Markdown table, in the order they ran."""
+    lines = [
+        "| page | URL | req/s | p50 ms | p95 ms | non-2xx | errors |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for result in results:
+        lines.append(
+            f"| {result.label} | `{result.path}` | {result.rate:.1f} | {result.p50_ms:.0f} | {result.p95_ms:.0f} "
+            f"| {result.non2xx} | {result.errors} |"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,132 @@
+"""Figures summed over the whole data set (dashboard bars, per-commission counts), computed once per state of the data.
+
+Exact counts over a million action lines cost PostgreSQL hundreds of milliseconds whatever the indexes,
+and they are the same for every reader until a transaction that writes commits. So on PostgreSQL the
+cache key carries the database's current snapshot, `pg_current_snapshot()`: it changes exactly when
+a writing transaction ends (its id leaves the in-progress list, or the next id moves on), so a cached
+figure is never older than what a fresh query would see. The snapshot is read before the figures
+are computed; a commit in between only makes the cached figures newer than their key.
+
+The snapshot is the whole server's (PostgreSQL 13 or later): a write to another database on it
+also moves it on, which costs a recount but never shows stale figures. Inside a transaction (a view
+that writes, or a test) the snapshot does not change with the transaction's own writes, so figures
+are not cached there; nor on databases without snapshots.
+"""
+
+import datetime
+import hashlib
+from collections import defaultdict
+
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Avg, Count, Q, Sum
+from django.db.models.functions import Coalesce
+
+from ..models import OPEN_STATUSES, ActionLine, Agreement
+
+# Entries for superseded snapshots are never read again; this only bounds how long they take memory.
+TIMEOUT = 300
+
+
+def data_version(using=DEFAULT_DB_ALIAS):
+    """A short key for the committed state of the database, or None where it cannot be known."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_snapshot()::text")
+        snapshot = cursor.fetchone()[0]
+    return hashlib.sha256(snapshot.encode()).hexdigest()[:32]
+
+
+def cached(compute, *key, using=DEFAULT_DB_ALIAS):
+    """compute(), or what it returned for `key` at the same state of the data. It must return plain, picklable data."""
+    version = data_version(using)
+    if version is None:
+        return compute()
+    cache_key = ":".join(["figures", version, *(str(part) for part in key)])
+    figures = cache.get(cache_key)
+    if figures is None:
+        figures = compute()
+        cache.set(cache_key, figures, TIMEOUT)
+    return figures
+
+
+def audience(user):
+    """Whom the figures are for, by the test visible_to() makes: only the secretariat sees restricted agreements."""
+    return "all" if user.has_perm("agreements.change_agreement") else "unrestricted"
+
+
+# ---------- The figures ----------
+# Each returns plain dicts and lists (cached as they are); the views add labels and links.
+
+
+def dashboard(user, today):
+    """Agreements by status, open lines by where their deadline stands, and progress per sector."""
+    agreements = Agreement.objects.visible_to(user)
+    lines = ActionLine.objects.visible_to(user)
+    week, month = today + datetime.timedelta(days=7), today + datetime.timedelta(days=30)
+    is_open = Q(status__in=OPEN_STATUSES)
+    sectors = (
+        lines.exclude(status=ActionLine.Status.CANCELLED)
+        .order_by("sector__name")
+        .values("sector_id", "sector__name")
+        .annotate(progress=Avg("percent_complete"), count=Count("pk"))
+    )
+    return {
+        "agreements": agreements.aggregate(
+            **{status.value: Count("pk", filter=Q(status=status)) for status in Agreement.Status}
+        ),
+        "lines": lines.aggregate(
+            overdue=Count("pk", filter=is_open & Q(due_date__lt=today)),
+            week=Count("pk", filter=is_open & Q(due_date__gte=today, due_date__lte=week)),
+            month=Count("pk", filter=is_open & Q(due_date__gt=week, due_date__lte=month)),
+            later=Count("pk", filter=is_open & Q(due_date__gt=month)),
+            done=Count("pk", filter=Q(status=ActionLine.Status.DONE)),
+        ),
+        "sectors": list(sectors),
+    }
+
+
+def per_commission(user, today):
+    """{commission id: agreement, open and overdue counts}: one grouped query per table, not one per commission."""
+    counts = defaultdict(lambda: {"agreement_count": 0, "open_count": 0, "overdue_count": 0})
+    agreements = Agreement.objects.visible_to(user).order_by().values("commission")
+    for row in agreements.annotate(n=Count("pk")):
+        counts[row["commission"]]["agreement_count"] = row["n"]
+    lines = ActionLine.objects.visible_to(user).open().order_by().values("commission")
+    for row in lines.annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today))):
+        counts[row["commission"]].update(open_count=row["open"], overdue_count=row["overdue"])
+    return dict(counts)
+
+
+def per_session(user, commission_id, today):
+    """{session id: agreement and line counts, summed progress} for one commission's sessions.
+
+    Progress is kept as a sum and a count of the lines not cancelled, so that a commission's total
+    is the sum of its sessions' rather than another pass over its lines.
+    """
+    sessions = defaultdict(lambda: dict.fromkeys(SESSION_FIGURES, 0))
+    agreements = Agreement.objects.visible_to(user).filter(commission=commission_id).order_by().values("session")
+    for row in agreements.annotate(n=Count("pk")):
+        sessions[row["session"]]["agreements"] = row["n"]
+    is_open = Q(status__in=OPEN_STATUSES)
+    counted = ~Q(status=ActionLine.Status.CANCELLED)
+    lines = ActionLine.objects.visible_to(user).filter(commission=commission_id).order_by()
+    for row in lines.values("agreement__session").annotate(
+        total=Count("pk"),
+        open=Count("pk", filter=is_open),
+        overdue=Count("pk", filter=is_open & Q(due_date__lt=today)),
+        done=Count("pk", filter=Q(status=ActionLine.Status.DONE)),
+        percent_sum=Coalesce(Sum("percent_complete", filter=counted), 0),
+        counted=Count("pk", filter=counted),
+    ):
+        sessions[row.pop("agreement__session")].update(row)
+    return dict(sessions)
+
+
+SESSION_FIGURES = ("agreements", "total", "open", "overdue", "done", "percent_sum", "counted")
+
+
+def mean_progress(figures):
+    return figures["percent_sum"] / figures["counted"] if figures["counted"] else None
