@@ -7,7 +7,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from icalendar import Calendar
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 DUE = datetime.date(2026, 3, 31)
 
@@ -16,12 +16,6 @@ def events(response):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     return Calendar.from_ical(response.content).walk("VEVENT")
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    """The assertions read English; the site's default language is Spanish."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
 
 
 @pytest.fixture

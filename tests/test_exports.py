@@ -6,7 +6,6 @@ import io
 
 import openpyxl
 import pytest
-import time_machine
 from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
@@ -15,31 +14,13 @@ from django.urls import reverse
 from agreements import exports
 from agreements.models import Agreement
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today", "in_english")]
 
 TODAY = datetime.date(2026, 4, 15)
 AGREEMENTS_CSV = reverse("agreements:agreement_export_csv")
 AGREEMENTS_XLSX = reverse("agreements:agreement_export_xlsx")
 LINES_CSV = reverse("agreements:action_line_export_csv")
 LINES_XLSX = reverse("agreements:action_line_export_xlsx")
-
-
-@pytest.fixture(autouse=True)
-def frozen_today():
-    with time_machine.travel(datetime.datetime(2026, 4, 15, 12, 0), tick=False):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def in_english(client):
-    """Assertions read the English source strings; Spanish is the site's default."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
-@pytest.fixture
-def viewer(client, make):
-    client.force_login(make.user(groups=["Viewer"]))
-    return client
 
 
 def read_csv(response):

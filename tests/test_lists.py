@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -11,30 +10,12 @@ from django.urls import reverse
 from agreements.models import ActionLine, Agreement
 from agreements.pagination import CappedPaginator
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today", "in_english")]
 
 TODAY = datetime.date(2026, 4, 15)
 AGREEMENTS = reverse("agreements:agreement_list")
 ACTION_LINES = reverse("agreements:action_line_list")
 MINE = reverse("agreements:my_action_lines")
-
-
-@pytest.fixture(autouse=True)
-def frozen_today():
-    with time_machine.travel(datetime.datetime(2026, 4, 15, 12, 0), tick=False):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def in_english(client):
-    """Assertions read the English source strings; Spanish is the site's default."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
-@pytest.fixture
-def viewer(client, make):
-    client.force_login(make.user("viewer", groups=["Viewer"]))
-    return client
 
 
 def titles(response, name="agreements"):

@@ -4,29 +4,16 @@ import datetime
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from agreements.models import ActionLine, DeadlineChange, ProgressUpdate
 from agreements.progress import report_progress
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today", "in_english")]
 
 TODAY = datetime.date(2026, 4, 15)
 DEADLINE = datetime.date(2026, 3, 31)
-
-
-@pytest.fixture(autouse=True)
-def frozen_today():
-    with time_machine.travel(datetime.datetime(2026, 4, 15, 12, 0), tick=False):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def in_english(client):
-    """Assertions read the English source strings; Spanish is the site's default."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
 
 
 @pytest.fixture

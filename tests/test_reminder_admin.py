@@ -10,16 +10,10 @@ from agreements.models import Reminder, SweepRun
 from agreements.reminders.sweep import run_sweep
 from commission.celery import app as celery_app
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 TODAY = datetime.date(2026, 3, 31)
 CHANGELIST = reverse("admin:agreements_reminder_changelist")
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    """The assertions read English; the site's default language is Spanish."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
 
 
 @pytest.fixture

@@ -8,26 +8,14 @@ from agreements import search
 from agreements.models import ActionLine, Agreement
 from tests.conftest import require_service
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 AGREEMENTS = reverse("agreements:agreement_list")
 ACTION_LINES = reverse("agreements:action_line_list")
 
 
-@pytest.fixture(autouse=True)
-def in_english(client):
-    """Assertions read the English source strings; Spanish is the site's default."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
 def needs_postgresql():
     require_service("PostgreSQL", connection.vendor == "postgresql", "set DATABASE_URL=postgres://…")
-
-
-@pytest.fixture
-def viewer(client, make):
-    client.force_login(make.user(groups=["Viewer"]))
-    return client
 
 
 @pytest.fixture

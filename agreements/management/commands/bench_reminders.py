@@ -13,13 +13,13 @@ import time
 import uuid
 from pathlib import Path
 
-import psycopg2
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import override_settings
 
+from agreements.bench import data
 from agreements.clock import local_today
 from agreements.models import ActionLine, Reminder, SweepRun
 from agreements.reminders import rules, sweep
@@ -57,13 +57,10 @@ class Command(BaseCommand):
             raise CommandError(
                 "The benchmark runs on PostgreSQL: set DATABASE_URL (the Makefile uses BENCH_DATABASE_URL)."
             )
-        self.ensure_database()
+        data.ensure_database(self.stdout.write)
         call_command("migrate", verbosity=0, interactive=False)
-        have = ActionLine.objects.count()
-        if have < action_lines:
-            self.stdout.write(f"Generating {action_lines - have:,} action lines …")
-            call_command("generate_bench_data", action_lines=action_lines - have, stdout=self.stdout)
-        self.stdout.write(f"Action lines: {ActionLine.objects.count():,}; open: {ActionLine.objects.open().count():,}")
+        total = data.ensure_data(action_lines, self.stdout)
+        self.stdout.write(f"Action lines: {total:,}; open: {ActionLine.objects.open().count():,}")
         self.explain_sweep_query()
         self.time_sweeps(runs)
         self.deliver_in_process(digests)
@@ -72,23 +69,6 @@ class Command(BaseCommand):
         else:
             self.stdout.write("REDIS_URL is not set: no measure with a Celery worker.")
         self.clear()
-
-    def ensure_database(self):
-        database = settings.DATABASES["default"]
-        server = psycopg2.connect(
-            dbname="postgres",
-            user=database["USER"],
-            password=database["PASSWORD"],
-            host=database["HOST"],
-            port=database["PORT"] or 5432,
-        )
-        server.autocommit = True
-        with server.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database["NAME"]])
-            if not cursor.fetchone():
-                cursor.execute(f'CREATE DATABASE "{database["NAME"]}"')
-                self.stdout.write(f"Created database {database['NAME']}")
-        server.close()
 
     def clear(self):
         Reminder.objects.all().delete()
