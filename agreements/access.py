@@ -1,14 +1,129 @@
-"""One access helper per object kind: select what the page shows, 404 when absent or hidden, 403 when not allowed."""
+"""Who may see what. The confidentiality rule is written here once; every channel asks it.
+
+Levels (`Agreement.Confidentiality`), from open to closed:
+
+- **public**: any signed-in user (and, one day, a public portal);
+- **internal**: signed-in ministry users, i.e. every account except counterpart accounts (role "Counterpart");
+- **restricted**: the secretariat (users who may change agreements: editors and administrators), the
+  agreement's coordinator, the users an editor put on the agreement's access list, and the responsible
+  people of an action line, for that line alone.
+
+A counterpart account sees public material plus the lines it is responsible for and the agreements it was
+cleared for. Channels: lists, search, object pages, update forms, exports, figures and counts, commission,
+session and meeting pages, carry-over links, calendar feeds, documents, history, the admin and reminder
+digests. Querysets use `agreement_condition` / `action_line_condition` (through the models' `visible_to`);
+single objects use the `get_*_for_user` helpers, which 404 on what the user may not see.
+"""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from .models import ActionLine, Agreement, Commission, SectoralMeeting, Session
+from . import roles
+from .models import (
+    ActionLine,
+    Agreement,
+    AgreementAccess,
+    Commission,
+    Document,
+    Person,
+    SectoralMeeting,
+    Session,
+)
+
+Level = Agreement.Confidentiality
 
 
 def person_of(user):
-    """The Person linked to a login account, or None."""
+    """The Person linked to a login account, or None (Django caches the answer on the user, even a miss)."""
     return getattr(user, "person", None) if user.is_authenticated else None
+
+
+def is_secretariat(user):
+    """Editors and administrators: they see everything and keep the access lists."""
+    return user.is_authenticated and user.has_perm("agreements.change_agreement")
+
+
+def is_counterpart(user):
+    cached = getattr(user, "_is_counterpart", None)
+    if cached is None:
+        cached = user.is_authenticated and user.groups.filter(name=roles.COUNTERPART).exists()
+        user._is_counterpart = cached
+    return cached
+
+
+def open_levels(user):
+    """The levels this user sees on every agreement, without being named anywhere."""
+    if not user.is_authenticated or is_counterpart(user):
+        return (Level.PUBLIC,)
+    return (Level.PUBLIC, Level.INTERNAL)
+
+
+def agreement_condition(user, prefix=""):
+    """A Q selecting the agreements `user` may see (fields under `prefix`), or None when they may see all."""
+    if is_secretariat(user):
+        return None
+    condition = Q(**{f"{prefix}confidentiality__in": open_levels(user)})
+    if user.is_authenticated:
+        # Cleared by name: on the access list, or the coordinator. Subqueries, so a grant counts at once.
+        condition |= Q(**{f"{prefix}pk__in": AgreementAccess.objects.filter(user=user).values("agreement_id")})
+        condition |= Q(**{f"{prefix}coordinator_id__in": Person.objects.filter(user=user).values("pk")})
+    return condition
+
+
+def action_line_condition(user):
+    """A Q selecting the action lines `user` may see, or None when they may see all."""
+    condition = agreement_condition(user, prefix="agreement__")
+    if condition is None:
+        return None
+    person = person_of(user)
+    if person is not None:
+        # The responsible people of a line are cleared for that line whatever its agreement's level.
+        condition |= Q(responsible_person_id=person.pk) | Q(counterpart_person_id=person.pk)
+    return condition
+
+
+def visible_documents(user):
+    """Documents follow what they belong to; session and meeting documents are internal."""
+    documents = Document.objects.all()
+    if is_secretariat(user):
+        return documents
+    allowed = Q(agreement__in=Agreement.objects.visible_to(user)) | Q(
+        action_line__in=ActionLine.objects.visible_to(user)
+    )
+    if Level.INTERNAL in open_levels(user):
+        allowed |= Q(session__isnull=False) | Q(meeting__isnull=False)
+    return documents.filter(allowed)
+
+
+def audience_key(user):
+    """Who a cached figure is for: people with the same key see the same agreements and lines."""
+    if is_secretariat(user):
+        return "all"
+    key = "+".join(open_levels(user))
+    if person_of(user) is not None or AgreementAccess.objects.filter(user=user).exists():
+        key += f":user{user.pk}"
+    return key
+
+
+def email_shows_line(person, line):
+    """May a digest to `person` show `line`'s title and description? Email leaves the building: a restricted
+    line is shown in full only to a person whose active account is cleared for it; others get its reference
+    and deadline alone."""
+    if line.agreement.confidentiality != Level.RESTRICTED:
+        return True
+    user = person.user if person.user_id else None
+    if user is None or not user.is_active:
+        return False
+    return ActionLine.objects.visible_to(user).filter(pk=line.pk).exists()
+
+
+def outside_channel_lines():
+    """Lines a URL fetched by outside services may carry (personal calendar feeds): never restricted ones."""
+    return ActionLine.objects.exclude(agreement__confidentiality=Level.RESTRICTED)
+
+
+# One access helper per object kind: select what the page shows, 404 when absent or hidden, 403 when not allowed.
 
 
 def get_commission_for_user(request, pk):
@@ -29,6 +144,11 @@ def get_agreement_for_user(request, pk):
         "meeting__sector", "session__commission", "coordinator__institution", "carried_over_from"
     )
     return get_object_or_404(queryset, pk=pk)
+
+
+def can_see_agreement(user, agreement_id):
+    """For links from a line to its agreement: a line's responsible person may see the line, not always the rest."""
+    return Agreement.objects.visible_to(user).filter(pk=agreement_id).exists()
 
 
 def can_report_progress(user, line):
@@ -55,3 +175,12 @@ def get_action_line_for_user(request, pk, write=False):
     if write and not can_report_progress(request.user, line):
         raise PermissionDenied
     return line
+
+
+def get_document_for_user(request, pk):
+    return get_object_or_404(visible_documents(request.user), pk=pk)
+
+
+def can_manage_access(user):
+    """Only the secretariat keeps access lists."""
+    return is_secretariat(user)

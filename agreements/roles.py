@@ -1,4 +1,8 @@
-"""The four roles, as groups, and the permissions each one carries."""
+"""The roles, as groups, and the permissions each one carries.
+
+Counterpart accounts belong to the other party's staff: they see public material and the lines they are
+responsible for, never internal material (agreements/access.py).
+"""
 
 from django.utils.translation import gettext_noop
 
@@ -6,6 +10,7 @@ VIEWER = gettext_noop("Viewer")
 FOCAL_POINT = gettext_noop("Focal point")
 EDITOR = gettext_noop("Editor")
 ADMINISTRATOR = gettext_noop("Administrator")
+COUNTERPART = gettext_noop("Counterpart")
 
 DOMAIN_MODELS = [
     "country", "sector", "institution", "person", "commission", "session", "sectoralmeeting",
@@ -22,7 +27,7 @@ def permission_codenames(role):
     view_all = [("agreements", f"view_{model}") for model in DOMAIN_MODELS]
     if role == VIEWER:
         return view_all
-    if role == FOCAL_POINT:
+    if role in (FOCAL_POINT, COUNTERPART):
         return view_all + [("agreements", "add_progressupdate")]
     if role == EDITOR:
         return view_all + [
@@ -35,4 +40,4 @@ def permission_codenames(role):
     raise ValueError(f"unknown role {role!r}")
 
 
-ROLES = [VIEWER, FOCAL_POINT, EDITOR, ADMINISTRATOR]
+ROLES = [VIEWER, FOCAL_POINT, EDITOR, ADMINISTRATOR, COUNTERPART]

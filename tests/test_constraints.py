@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from agreements.models import (
     ActionLine,
     Agreement,
+    AgreementAccess,
     Commission,
     Country,
     DeadlineChange,
@@ -103,6 +104,36 @@ def _both_owners(make):
     return _document(make, meeting=agreement.meeting, agreement=agreement)
 
 
+def _twin_access_grant(make):
+    agreement, user = make.agreement(), make.user()
+    AgreementAccess.objects.create(agreement=agreement, user=user)
+    return AgreementAccess(agreement=agreement, user=user)
+
+
+FAR_FUTURE = datetime.date(9999, 12, 31)
+OUT_OF_RANGE = "Enter a date between 1990 and 2100."
+
+
+def _out_of_range_cases():
+    """One case per date that must stay within 1990–2100: deadlines and legal dates."""
+    rows = {
+        "action_line": (_line, ["due_date", "original_due_date", "completed_date"]),
+        "agreement": (_signed, ["signed_date", "entry_into_force_date", "expiry_date"]),
+        "deadline_change": (_deadline_change, ["old_date", "new_date"]),
+        "progress_update": (_progress_update, ["new_due_date"]),
+    }
+    cases = {}
+    for prefix, (build, fields) in rows.items():
+        for field in fields:
+            extra = {"status": "done", "percent_complete": 100} if field == "completed_date" else {}
+            cases[f"{prefix}_{field}_in_range"] = Case(
+                lambda make, build=build, field=field, extra=extra: build(make, **{field: FAR_FUTURE}, **extra),
+                field,
+                OUT_OF_RANGE,
+            )
+    return cases
+
+
 def _reminder(make, **fields):
     line = make.action_line()
     values = {"action_line": line, "recipient": make.person(), "kind": "before", "days_from_deadline": -7}
@@ -163,11 +194,15 @@ CASES = {
         "signed_date",
         "A signed memorandum or contract needs its signed date.",
     ),
-    "document_belongs_to_meeting_or_agreement": Case(
+    "document_has_exactly_one_owner": Case(
         _both_owners,
         NON_FIELD_ERRORS,
-        "Attach the document to either a meeting or an agreement, not both or neither.",
+        "Attach the document to exactly one session, meeting, agreement or action line.",
     ),
+    "agreement_access_once_per_user": Case(
+        _twin_access_grant, NON_FIELD_ERRORS, "Access grant with this Agreement and User already exists."
+    ),
+    **_out_of_range_cases(),
     "action_line_percent_0_to_100": Case(
         lambda make: _line(make, percent_complete=101),
         "percent_complete",

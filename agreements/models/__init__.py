@@ -1,6 +1,7 @@
 from .action_lines import OPEN_STATUSES, ActionLine, DeadlineChange, ProgressUpdate
-from .agreements import Agreement, Document
+from .agreements import Agreement, AgreementAccess
 from .commissions import Commission, SectoralMeeting, Session, to_roman
+from .documents import Document
 from .reference import Country, Institution, Person, Sector
 from .reminders import Reminder, SweepRun
 
@@ -8,6 +9,7 @@ __all__ = [
     "OPEN_STATUSES",
     "ActionLine",
     "Agreement",
+    "AgreementAccess",
     "Commission",
     "Country",
     "DeadlineChange",

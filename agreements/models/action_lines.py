@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from ..clock import local_today
 from .agreements import Agreement
 from .commissions import Commission
+from .dates import sane_date_condition, validate_sane_date
 from .reference import Institution, Person, Sector
 
 OPEN_STATUSES = ("not_started", "in_progress", "blocked")
@@ -36,9 +37,11 @@ class ActionLineQuerySet(models.QuerySet):
         return self.filter(Q(responsible_person=person) | Q(counterpart_person=person))
 
     def visible_to(self, user):
-        if user.has_perm("agreements.change_agreement"):
-            return self
-        return self.exclude(agreement__confidentiality=Agreement.Confidentiality.RESTRICTED)
+        """The lines `user` is cleared for; the rule itself is written in agreements/access.py."""
+        from ..access import action_line_condition
+
+        condition = action_line_condition(user)
+        return self if condition is None else self.filter(condition)
 
 
 class ActionLine(models.Model):
@@ -87,12 +90,15 @@ class ActionLine(models.Model):
     )
 
     original_due_date = models.DateField(
-        _("original deadline"), editable=False, help_text=_("The deadline first agreed; never changes.")
+        _("original deadline"),
+        editable=False,
+        validators=[validate_sane_date],
+        help_text=_("The deadline first agreed; never changes."),
     )
-    due_date = models.DateField(_("follow-up deadline"))
+    due_date = models.DateField(_("follow-up deadline"), validators=[validate_sane_date])
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.NOT_STARTED)
     percent_complete = models.PositiveSmallIntegerField(_("percent complete"), default=0)
-    completed_date = models.DateField(_("completed"), null=True, blank=True)
+    completed_date = models.DateField(_("completed"), null=True, blank=True, validators=[validate_sane_date])
 
     target_quantity = models.DecimalField(
         _("target quantity"), max_digits=14, decimal_places=2, null=True, blank=True, help_text=_("e.g. 80")
@@ -151,6 +157,10 @@ class ActionLine(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(status="done") | Q(percent_complete=100), name="action_line_done_is_100_percent"
+            ),
+            *(
+                models.CheckConstraint(condition=sane_date_condition(field), name=f"action_line_{field}_in_range")
+                for field in ("due_date", "original_due_date", "completed_date")
             ),
         ]
         indexes = [
@@ -258,8 +268,8 @@ class DeadlineChange(models.Model):
     action_line = models.ForeignKey(
         ActionLine, models.CASCADE, related_name="deadline_changes", verbose_name=_("action line")
     )
-    old_date = models.DateField(_("old deadline"))
-    new_date = models.DateField(_("new deadline"))
+    old_date = models.DateField(_("old deadline"), validators=[validate_sane_date])
+    new_date = models.DateField(_("new deadline"), validators=[validate_sane_date])
     reason = models.TextField(_("reason"))
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("changed by")
@@ -273,6 +283,10 @@ class DeadlineChange(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(old_date=F("new_date")), name="deadline_change_changes_the_date"),
             models.CheckConstraint(condition=~Q(reason=""), name="deadline_change_has_reason"),
+            *(
+                models.CheckConstraint(condition=sane_date_condition(field), name=f"deadline_change_{field}_in_range")
+                for field in ("old_date", "new_date")
+            ),
         ]
         indexes = [
             # The deadline-change history on an action line's page.
@@ -311,7 +325,7 @@ class ProgressUpdate(models.Model):
     achieved_quantity = models.DecimalField(
         _("new achieved quantity"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    new_due_date = models.DateField(_("new deadline"), null=True, blank=True)
+    new_due_date = models.DateField(_("new deadline"), null=True, blank=True, validators=[validate_sane_date])
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -327,6 +341,9 @@ class ProgressUpdate(models.Model):
                 name="progress_update_achieved_not_negative",
             ),
             models.CheckConstraint(condition=~Q(note=""), name="progress_update_has_note"),
+            models.CheckConstraint(
+                condition=sane_date_condition("new_due_date"), name="progress_update_new_due_date_in_range"
+            ),
         ]
         indexes = [
             # The timeline on an action line's page, newest first.

@@ -1,4 +1,4 @@
-"""Agreements reached at sectoral meetings, and the documents filed with meetings and agreements."""
+"""Agreements reached at sectoral meetings, and the access list of a restricted agreement."""
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .commissions import Commission, SectoralMeeting, Session
+from .dates import sane_date_condition, validate_sane_date
 from .reference import Institution, Person, Sector
 
 
@@ -26,10 +27,11 @@ class AgreementQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user):
-        """Restricted agreements are shown only to people who may change agreements (the secretariat)."""
-        if user.has_perm("agreements.change_agreement"):
-            return self
-        return self.exclude(confidentiality=Agreement.Confidentiality.RESTRICTED)
+        """The agreements `user` is cleared for; the rule itself is written in agreements/access.py."""
+        from ..access import agreement_condition
+
+        condition = agreement_condition(user)
+        return self if condition is None else self.filter(condition)
 
 
 class Agreement(models.Model):
@@ -66,9 +68,11 @@ class Agreement(models.Model):
     confidentiality = models.CharField(
         _("confidentiality"), max_length=10, choices=Confidentiality, default=Confidentiality.INTERNAL
     )
-    signed_date = models.DateField(_("signed"), null=True, blank=True)
-    entry_into_force_date = models.DateField(_("entry into force"), null=True, blank=True)
-    expiry_date = models.DateField(_("expiry"), null=True, blank=True)
+    signed_date = models.DateField(_("signed"), null=True, blank=True, validators=[validate_sane_date])
+    entry_into_force_date = models.DateField(
+        _("entry into force"), null=True, blank=True, validators=[validate_sane_date]
+    )
+    expiry_date = models.DateField(_("expiry"), null=True, blank=True, validators=[validate_sane_date])
     our_institutions = models.ManyToManyField(
         Institution, blank=True, related_name="agreements_as_ours", verbose_name=_("institutions (our side)")
     )
@@ -95,6 +99,15 @@ class Agreement(models.Model):
         related_name="carried_over_to",
         verbose_name=_("continues"),
         help_text=_("The agreement of an earlier session that this one carries over."),
+    )
+    cleared_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="AgreementAccess",
+        through_fields=("agreement", "user"),
+        blank=True,
+        related_name="cleared_agreements",
+        verbose_name=_("access list"),
+        help_text=_("Users who may see this agreement although its confidentiality would not let them."),
     )
     # Copied from the meeting on save: lists filter on them without joining meeting → session → commission.
     session = models.ForeignKey(Session, models.PROTECT, related_name="+", editable=False, verbose_name=_("session"))
@@ -138,6 +151,10 @@ class Agreement(models.Model):
                 )
                 | Q(signed_date__isnull=False),
                 name="signed_instrument_has_signed_date",
+            ),
+            *(
+                models.CheckConstraint(condition=sane_date_condition(field), name=f"agreement_{field}_in_range")
+                for field in ("signed_date", "entry_into_force_date", "expiry_date")
             ),
         ]
         indexes = [
@@ -209,56 +226,28 @@ class Agreement(models.Model):
         return type(self).objects.with_progress().get(pk=self.pk).progress
 
 
-class Document(models.Model):
-    class Kind(models.TextChoices):
-        MINUTES = "minutes", _("Minutes")
-        SIGNED_TEXT = "signed_text", _("Signed text")
-        ANNEX = "annex", _("Annex")
-        REPORT = "report", _("Report")
-        OTHER = "other", _("Other")
+class AgreementAccess(models.Model):
+    """One user cleared by an editor for one agreement: the access list of a restricted agreement."""
 
-    title = models.CharField(_("title"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.OTHER)
-    file = models.FileField(_("file"), upload_to="documents/%Y/%m/")
-    meeting = models.ForeignKey(
-        SectoralMeeting,
-        models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="documents",
-        verbose_name=_("sectoral meeting"),
+    agreement = models.ForeignKey(Agreement, models.CASCADE, related_name="access_grants", verbose_name=_("agreement"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="agreement_grants", verbose_name=_("user")
     )
-    agreement = models.ForeignKey(
-        Agreement, models.CASCADE, null=True, blank=True, related_name="documents", verbose_name=_("agreement")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("granted by")
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
 
     class Meta:
-        ordering = ["-uploaded_at"]
-        verbose_name = _("document")
-        verbose_name_plural = _("documents")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(meeting__isnull=False, agreement__isnull=True)
-                | Q(meeting__isnull=True, agreement__isnull=False),
-                name="document_belongs_to_meeting_or_agreement",
-            ),
-        ]
+        ordering = ["agreement", "user__username"]
+        verbose_name = _("access grant")
+        verbose_name_plural = _("access list")
+        constraints = [models.UniqueConstraint(fields=["agreement", "user"], name="agreement_access_once_per_user")]
+        # The unique constraint's index serves the agreement's list; this one serves "what may this user see".
+        indexes = [models.Index(fields=["user", "agreement"], name="agreement_access_user")]
 
     def __str__(self):
-        return self.title
-
-    def clean(self):
-        if bool(self.meeting_id) == bool(self.agreement_id):
-            raise ValidationError(_("Attach the document to either a meeting or an agreement, not both or neither."))
+        return f"{self.user} → {self.agreement.reference_code}"
 
     def get_absolute_url(self):
-        return self.file.url
+        return self.agreement.get_absolute_url()

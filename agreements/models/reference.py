@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -88,6 +89,17 @@ class Institution(models.Model):
         return reverse("admin:agreements_institution_change", args=[self.pk])
 
 
+def email_problem(address):
+    """Why reminders cannot go to `address`, in a line for the admin, or "" when they can."""
+    if not address:
+        return "No email address: add one to the person, then resend."
+    try:
+        validate_email(address)
+    except ValidationError:
+        return f"The email address {address!r} is not valid: correct it on the person, then resend."
+    return ""
+
+
 class Person(models.Model):
     """A contact who can be responsible for action lines. Reminders go to people, who need no account."""
 
@@ -140,6 +152,13 @@ class Person(models.Model):
     def clean(self):
         if self.pk and self.superior_id == self.pk:
             raise ValidationError({"superior": _("A person cannot be their own superior.")})
+
+    def save(self, *args, **kwargs):
+        # Forms validate the address already; imports and scripts that call save() directly are checked here.
+        self.email = (self.email or "").strip()
+        if self.email:
+            self._meta.get_field("email").run_validators(self.email)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("admin:agreements_person_change", args=[self.pk])

@@ -1,12 +1,32 @@
-"""Reminders owed and sent about action-line deadlines; each row makes one reminder go out once."""
+"""Reminders owed and sent about action-line deadlines; each row makes one reminder go out once.
+
+The Reminder table is the outbox: a row is pending until a worker has sent it, whatever happened to the
+broker's message that was meant to deliver it.
+"""
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .action_lines import ActionLine
 from .reference import Person
+
+
+class ReminderQuerySet(models.QuerySet):
+    def waiting(self, stale_before):
+        """Rows a new task may take: pending and free, or held by a task that has not come back by `stale_before`
+        (a worker that died mid-send, a retry the broker lost)."""
+        free = Q(claim_token="") | Q(retry_at__isnull=True) | Q(retry_at__lt=stale_before)
+        return self.filter(
+            Q(status=Reminder.Status.PENDING) & free | Q(status=Reminder.Status.SENDING, claimed_at__lt=stale_before)
+        )
+
+    def held_by(self, token, claimed_at):
+        """Rows still claimed by this claim: a row claimed again since (by anyone) is no longer ours."""
+        return self.filter(status=Reminder.Status.SENDING, claim_token=token, claimed_at=claimed_at)
 
 
 class Reminder(models.Model):
@@ -32,9 +52,15 @@ class Reminder(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
     created_at = models.DateTimeField(_("owed since"), auto_now_add=True)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    # The id of the task that claimed the row: its redelivery (same id) may take the row over at once.
+    claim_token = models.CharField(_("claimed by task"), max_length=64, blank=True)
+    # A pending row waiting for its task's retry: no other task takes it before this time plus the claim timeout.
+    retry_at = models.DateTimeField(_("retry due"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+
+    objects = ReminderQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("reminder")
@@ -54,6 +80,8 @@ class Reminder(models.Model):
             # Sending: one recipient's pending rows; the admin's list of failed reminders.
             models.Index(fields=["recipient", "status"], name="reminder_recipient_status"),
             models.Index(fields=["status", "created_at"], name="reminder_status_created"),
+            # The admin's "sent today" count, without reading every row ever sent.
+            models.Index(fields=["status", "sent_at"], name="reminder_status_sent"),
             # The reminder history on an action line's page.
             models.Index(fields=["action_line", "-created_at"], name="reminder_line_history"),
         ]
@@ -86,3 +114,37 @@ class SweepRun(models.Model):
 
     def __str__(self):
         return str(self.run_date)
+
+
+class ReminderDispatch(models.Model):
+    """The outbox dispatcher's latest run: one row, updated in place every REMINDER_DISPATCH_MINUTES."""
+
+    finished_at = models.DateTimeField(_("finished"))
+    recipients_queued = models.PositiveIntegerField(_("digests queued"), default=0)
+    recipients_not_queued = models.PositiveIntegerField(_("digests not queued"), default=0)
+
+    class Meta:
+        verbose_name = _("reminder dispatch")
+        verbose_name_plural = _("reminder dispatches")
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="reminder_dispatch_one_row")]
+
+    def __str__(self):
+        return str(self.finished_at)
+
+    def get_absolute_url(self):
+        return reverse("admin:agreements_reminder_changelist")
+
+    @classmethod
+    def record(cls, queued, not_queued):
+        cls.objects.update_or_create(
+            id=1,
+            defaults={
+                "finished_at": timezone.now(),
+                "recipients_queued": queued,
+                "recipients_not_queued": not_queued,
+            },
+        )
+
+    @classmethod
+    def latest(cls):
+        return cls.objects.filter(id=1).first()

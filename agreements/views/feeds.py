@@ -8,9 +8,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ..access import get_commission_for_user, person_of
+from ..access import get_commission_for_user, outside_channel_lines, person_of
 from ..calendars import build_calendar
-from ..models import ActionLine, Agreement, Person
+from ..models import ActionLine, Person
 
 FEED_RELATED = ("agreement__session__commission", "responsible_person", "counterpart_person")
 
@@ -39,14 +39,8 @@ def commission_feed(request, pk):
 def person_feed(request, token):
     """Public: the token in the URL is the secret. Revoking it (a new token) answers 404 at the old URL."""
     person = get_object_or_404(Person, feed_token=token, is_active=True)
-    # Calendar services fetch the URL from their own servers; restricted agreements stay out of it.
-    lines = (
-        ActionLine.objects.responsible(person)
-        .open()
-        .exclude(agreement__confidentiality=Agreement.Confidentiality.RESTRICTED)
-        .select_related(*FEED_RELATED)
-        .order_by("due_date", "id")
-    )
+    # Calendar services fetch the URL from their own servers: it carries what access allows outside channels.
+    lines = outside_channel_lines().responsible(person).open().select_related(*FEED_RELATED).order_by("due_date", "id")
     # Fetched by a calendar service, not a browser: speak the person's language, not the request's.
     with translation.override(person.language):
         name = _("Deadlines of %(name)s") % {"name": person.full_name}

@@ -22,6 +22,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Avg, Count, Q, Sum
 from django.db.models.functions import Coalesce
 
+from ..access import audience_key
 from ..models import OPEN_STATUSES, ActionLine, Agreement
 
 # Entries for superseded snapshots are never read again; this only bounds how long they take memory.
@@ -53,8 +54,8 @@ def cached(compute, *key, using=DEFAULT_DB_ALIAS):
 
 
 def audience(user):
-    """Whom the figures are for, by the test visible_to() makes: only the secretariat sees restricted agreements."""
-    return "all" if user.has_perm("agreements.change_agreement") else "unrestricted"
+    """Whom the figures are for: users with the same key are cleared for the same agreements and lines."""
+    return audience_key(user)
 
 
 # ---------- The figures ----------
