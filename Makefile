@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: run test setup migrate demo lint format check bench-reminders bench-pages worker beat clean
+.PHONY: run test setup migrate demo lint format check bench-reminders bench-pages security-scan worker beat clean
 
 # Reinstall only when requirements.txt changes.
 $(STAMP): requirements.txt
@@ -54,6 +54,22 @@ bench-pages: setup
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_pages --action-lines $(BENCH_ACTION_LINES) \
 		--seconds $(BENCH_SECONDS) $(if $(BENCH_ONLY),--only "$(BENCH_ONLY)")
+
+# Not a test: sqlmap against every filter parameter of the lists and their exports, signed in, on a throwaway
+# PostgreSQL database (created, filled with the demo data and dropped; its name must end in _security), then
+# pip-audit of requirements.txt from its own venv. Fails on an injection, a vulnerability, or nothing checked.
+SECURITY_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/commission_security
+AUDIT_VENV := var/audit-venv
+AUDIT_STAMP := $(AUDIT_VENV)/.installed-requirements
+$(AUDIT_STAMP): requirements-audit.txt
+	@test -x $(AUDIT_VENV)/bin/python || $(PYTHON) -m venv $(AUDIT_VENV) || python3 -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/python -m pip install --quiet -r requirements-audit.txt
+	@touch $(AUDIT_STAMP)
+
+security-scan: setup $(AUDIT_STAMP)
+	@command -v sqlmap >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlmap >/dev/null; }
+	DATABASE_URL=$(SECURITY_DATABASE_URL) $(PY) manage.py security_scan --pip-audit $(AUDIT_VENV)/bin/pip-audit \
+		$(SECURITY_SCAN_ARGS)
 
 worker: setup
 	$(VENV)/bin/celery -A commission worker --loglevel=INFO
