@@ -71,15 +71,16 @@ def agreement_condition(user, prefix=""):
     return condition
 
 
-def action_line_condition(user):
-    """A Q selecting the action lines `user` may see, or None when they may see all."""
-    condition = agreement_condition(user, prefix="agreement__")
+def action_line_condition(user, prefix=""):
+    """A Q selecting the action lines `user` may see (fields under `prefix`), or None when they may see all."""
+    condition = agreement_condition(user, prefix=f"{prefix}agreement__")
     if condition is None:
         return None
     person = person_of(user)
     if person is not None:
         # The responsible people of a line are cleared for that line whatever its agreement's level.
-        condition |= Q(responsible_person_id=person.pk) | Q(counterpart_person_id=person.pk)
+        for side in ("responsible_person_id", "counterpart_person_id"):
+            condition |= Q(**{f"{prefix}{side}": person.pk})
     return condition
 
 
@@ -94,6 +95,21 @@ def visible_documents(user):
     if Level.INTERNAL in open_levels(user):
         allowed |= Q(session__isnull=False) | Q(meeting__isnull=False)
     return documents.filter(allowed)
+
+
+def mark_hidden_agreements(lines, user):
+    """Set `agreement_hidden` on lines the user sees only as their responsible person, so tables do not link to
+    an agreement page that would answer 404. One query, and only when such a line is on the page."""
+    lines = list(lines)
+    if is_secretariat(user):
+        return lines
+    levels = open_levels(user)
+    candidates = {line.agreement_id for line in lines if line.agreement.confidentiality not in levels}
+    if candidates:
+        visible = set(Agreement.objects.visible_to(user).filter(pk__in=candidates).values_list("pk", flat=True))
+        for line in lines:
+            line.agreement_hidden = line.agreement_id in candidates - visible
+    return lines
 
 
 def audience_key(user):

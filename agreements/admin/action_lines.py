@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from agreements.models import ActionLine, DeadlineChange, ProgressUpdate
 
+from .confidential import ConfidentialAdmin
 from .counting import CappedCountAdmin
 from .forms import ActionLineAdminForm
 from .history import NoRevertHistoryAdmin
@@ -37,7 +38,10 @@ class ProgressUpdateInline(ReadOnlyInline):
 
 
 @admin.register(ActionLine)
-class ActionLineAdmin(CappedCountAdmin, ReadableFieldsMixin, NoRevertHistoryAdmin, SimpleHistoryAdmin):
+class ActionLineAdmin(
+    ConfidentialAdmin, CappedCountAdmin, ReadableFieldsMixin, NoRevertHistoryAdmin, SimpleHistoryAdmin
+):
+    cleared_through = ""
     form = ActionLineAdminForm
     list_display = [
         "title",
@@ -83,7 +87,8 @@ class ActionLineAdmin(CappedCountAdmin, ReadableFieldsMixin, NoRevertHistoryAdmi
 
 
 @admin.register(DeadlineChange)
-class DeadlineChangeAdmin(CappedCountAdmin, admin.ModelAdmin):
+class DeadlineChangeAdmin(ConfidentialAdmin, CappedCountAdmin, admin.ModelAdmin):
+    cleared_through = "action_line__"
     """A deadline is moved on its action line, which records the change; rows here are the record, never edited."""
 
     list_display = ["action_line", "old_date", "new_date", "changed_by", "changed_at"]
@@ -99,7 +104,8 @@ class DeadlineChangeAdmin(CappedCountAdmin, admin.ModelAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(CappedCountAdmin, admin.ModelAdmin):
+class ProgressUpdateAdmin(ConfidentialAdmin, CappedCountAdmin, admin.ModelAdmin):
+    cleared_through = "action_line__"
     """Progress is reported on the action line's page, which applies it to the line; here a note can be corrected."""
 
     list_display = ["action_line", "created_at", "author", "status", "percent_complete"]

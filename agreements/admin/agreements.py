@@ -5,8 +5,9 @@ from django.contrib.admin.views.main import ChangeList
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from agreements.models import ActionLine, Agreement
+from agreements.models import ActionLine, Agreement, AgreementAccess
 
+from .confidential import ConfidentialAdmin
 from .counting import CappedCountAdmin
 from .documents import DocumentInline
 from .forms import ActionLineAdminForm
@@ -38,6 +39,17 @@ class ActionLineInline(ReadableFieldsMixin, admin.StackedInline):
     extra = 0
 
 
+class AgreementAccessInline(admin.TabularInline):
+    """The access list: users cleared for this agreement by name."""
+
+    model = AgreementAccess
+    fk_name = "agreement"
+    fields = ["user", "granted_by", "granted_at"]
+    readonly_fields = ["granted_by", "granted_at"]
+    autocomplete_fields = ["user"]
+    extra = 0
+
+
 class AgreementChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
@@ -50,7 +62,9 @@ class AgreementChangeList(ChangeList):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(CappedCountAdmin, ReadableFieldsMixin, NoRevertHistoryAdmin, SimpleHistoryAdmin):
+class AgreementAdmin(
+    ConfidentialAdmin, CappedCountAdmin, ReadableFieldsMixin, NoRevertHistoryAdmin, SimpleHistoryAdmin
+):
     list_display = ["reference_code", "title", "session_label", "sector", "status", "progress"]
     list_display_links = ["reference_code", "title"]
     list_filter = ["status", "kind", "confidentiality", "commission", "sector", "signed_date"]
@@ -85,7 +99,7 @@ class AgreementAdmin(CappedCountAdmin, ReadableFieldsMixin, NoRevertHistoryAdmin
 
     def get_inlines(self, request, obj):
         # A document needs the agreement to exist first.
-        return [ActionLineInline, DocumentInline] if obj else [ActionLineInline]
+        return [ActionLineInline, DocumentInline, AgreementAccessInline] if obj else [ActionLineInline]
 
     @admin.display(description=_("session"), ordering="session__number")
     def session_label(self, agreement):
@@ -97,6 +111,10 @@ class AgreementAdmin(CappedCountAdmin, ReadableFieldsMixin, NoRevertHistoryAdmin
 
     def save_formset(self, request, form, formset, change):
         DocumentInline.stamp_uploader(request, formset)
+        if formset.model is AgreementAccess:
+            for grant_form in formset.forms:
+                if grant_form.instance.pk is None and grant_form.has_changed():
+                    grant_form.instance.granted_by = request.user
         super().save_formset(request, form, formset, change)
         if formset.model is ActionLine:
             for line_form in formset.initial_forms:

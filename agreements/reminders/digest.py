@@ -8,6 +8,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from ..access import email_shows_line
+
 ESCALATION_KINDS = ("escalation_coordinator", "escalation_superior")
 
 
@@ -17,6 +19,12 @@ class DigestItem:
     days_overdue: int
     escalated: bool
     url: str
+    # False for a restricted line the recipient is not cleared for: the email names its reference and deadline only.
+    shown: bool = True
+
+    @property
+    def reference(self):
+        return f"{self.line.agreement.reference_code} · {self.line.pk}"
 
     @property
     def days_left(self):
@@ -31,7 +39,7 @@ class DigestItem:
         return self.line.agreement.session.commission
 
 
-def digest_items(reminders, today):
+def digest_items(person, reminders, today):
     """One item per action line (a person can owe several reminders about one line), with days from `today`."""
     by_line = {}
     for reminder in reminders:
@@ -42,13 +50,14 @@ def digest_items(reminders, today):
             days_overdue=(today - rows[0].action_line.due_date).days,
             escalated=any(row.kind in ESCALATION_KINDS for row in rows),
             url=settings.SITE_URL + rows[0].action_line.get_absolute_url(),
+            shown=email_shows_line(person, rows[0].action_line),
         )
         for rows in by_line.values()
     ]
 
 
 def digest_context(person, reminders, today):
-    items = digest_items(reminders, today)
+    items = digest_items(person, reminders, today)
     overdue = sorted((item for item in items if item.days_overdue > 0), key=lambda item: -item.days_overdue)
     due_today = [item for item in items if item.days_overdue == 0]
     coming_up = sorted((item for item in items if item.days_overdue < 0), key=lambda item: item.days_left)

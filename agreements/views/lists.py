@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import exports
-from ..access import can_report_progress, person_of
+from ..access import can_report_progress, mark_hidden_agreements, person_of
 from ..clock import local_today
 from ..filters import ActionLineFilter, AgreementFilter, MyActionLineFilter
 from ..pagination import CappedPaginator
@@ -83,7 +83,7 @@ def action_line_list(request):
     today = local_today()
     filterset = action_line_filter(request, today)
     page_obj = paginate(request, filterset)
-    lines = page_obj.object_list
+    lines = mark_hidden_agreements(page_obj.object_list, request.user)
     context = list_context(
         filterset, page_obj, action_lines=lines, today=today, reportable=reportable(request.user, lines)
     )
@@ -118,7 +118,7 @@ def my_action_lines(request):
     filterset = MyActionLineFilter(request.GET, queryset=queryset, today=today)
     page_obj = paginate(request, filterset)
     feed_url = request.build_absolute_uri(reverse("agreements:person_feed", args=[person.feed_token]))
-    lines = page_obj.object_list
+    lines = mark_hidden_agreements(page_obj.object_list, request.user)
     context = list_context(
         filterset,
         page_obj,
