@@ -6,6 +6,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from agreements.access import can_see_agreement
 from agreements.models import ActionLine, Agreement, Commission, SectoralMeeting, Session, to_roman
 
 register = template.Library()
@@ -79,9 +80,13 @@ def _trail(obj):
     return []
 
 
-@register.inclusion_tag("includes/breadcrumbs.html")
-def breadcrumbs_for(obj):
-    return {"crumbs": _trail(obj)}
+@register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
+def breadcrumbs_for(context, obj):
+    crumbs = _trail(obj)
+    if isinstance(obj, ActionLine) and not can_see_agreement(context["request"].user, obj.agreement_id):
+        # The line's responsible person may open a line of an agreement they may not open: name it, no link.
+        crumbs[-1] = (crumbs[-1][0], None)
+    return {"crumbs": crumbs}
 
 
 @register.inclusion_tag("includes/bar_chart.html")
