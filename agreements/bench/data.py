@@ -69,8 +69,9 @@ def sample():
     """A sector, a commission, an agreement in the middle of the table and one of its action lines."""
     sector = Sector.objects.order_by("pk").first()
     last = Agreement.objects.order_by("-pk").values_list("pk", flat=True).first()
+    viewer = get_user_model().objects.get(username=VIEWER)
     agreement = (
-        Agreement.objects.exclude(confidentiality=Agreement.Confidentiality.RESTRICTED)
+        Agreement.objects.visible_to(viewer)
         .filter(pk__gte=last // 2, action_lines__isnull=False)
         .order_by("pk")
         .first()
