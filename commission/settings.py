@@ -4,6 +4,7 @@ Every variable has a development default, so `make run` works with nothing set:
 SQLite under var/, Celery tasks run in-process, email printed to the console.
 """
 
+import datetime
 import os
 import sys
 from pathlib import Path
@@ -81,6 +82,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # First, so that its createsuperuser (which validates every password) replaces Django's.
+    "agreements.signin",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -92,6 +95,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "simple_history",
+    "axes",
     "agreements",
 ]
 
@@ -103,11 +107,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "agreements.signin.sessions.IdleSessionMiddleware",
     # Every page needs a signed-in user; public views (login, calendar feeds by token) opt out.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the "sign-in paused" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "commission.urls"
@@ -136,15 +143,43 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Checked by the password change page, the admin and createsuperuser, and on the demo password.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+# Whom the sign-in page tells people to ask for an account, a new password or an unlock.
+SUPPORT_CONTACT = os.environ.get("SUPPORT_CONTACT", "")
+
+# Sign-in lockout (django-axes): after AXES_FAILURE_LIMIT failures for one username, or from one address,
+# sign-in is paused for AXES_COOLOFF_MINUTES (0: until an administrator unlocks it in the admin).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30)) or None
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "agreements.signin.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "agreements.signin.addresses.client_ip"
+# How many reverse proxies of ours stand in front of the app. 0: the address is REMOTE_ADDR and
+# X-Forwarded-For is ignored, since a client can write anything there.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if AXES_FAILURE_LIMIT < 1 or TRUSTED_PROXY_COUNT < 0:
+    fail("AXES_FAILURE_LIMIT must be at least 1 and TRUSTED_PROXY_COUNT 0 or more")
+
+# A session ends after this many seconds without activity, and when the browser closes unless the user
+# ticked "Keep me signed in" (agreements/signin/sessions.py).
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 8 * 3600)
+if SESSION_IDLE_TIMEOUT < 60:
+    fail("SESSION_IDLE_TIMEOUT must be at least 60 seconds")
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Spanish first; English for counterpart staff and visitors.
 LANGUAGE_CODE = "es"
@@ -239,8 +274,20 @@ DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-commission-2026")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "utc": {"()": "agreements.signin.logformat.UTCFormatter", "format": "%(asctime)s %(levelname)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "signin": {"class": "logging.StreamHandler", "formatter": "utc"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Every sign-in success, failure and lockout, with UTC time, username and address.
+        "agreements.signin": {"handlers": ["signin"], "level": "INFO", "propagate": False},
+        # django-axes repeats each sign-in at INFO with the username masked; keep only its warnings.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 if not DEBUG:

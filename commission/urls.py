@@ -7,7 +7,8 @@ from django.views.i18n import set_language
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Sign-in, sign-out and password change; no password reset by email (see agreements/signin/urls.py).
+    path("accounts/", include("agreements.signin.urls")),
     # Open to everyone: the sign-in page has the language switcher too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("agreements.urls")),

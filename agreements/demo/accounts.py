@@ -3,6 +3,9 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import CommandError
 
 from agreements import roles
 from agreements.models import Person
@@ -25,6 +28,11 @@ def load_accounts(people):
         user.is_active = True
         user.is_staff = is_staff
         user.is_superuser = is_superuser
+        # The demo password meets the same rules as any other (length, common passwords, likeness to the name).
+        try:
+            validate_password(settings.DEMO_PASSWORD, user)
+        except ValidationError as error:
+            raise CommandError(f"DEMO_PASSWORD is refused: {' '.join(error.messages)}") from error
         user.set_password(settings.DEMO_PASSWORD)
         user.save()
         user.groups.set([Group.objects.get(name=role)])
