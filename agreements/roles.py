@@ -15,10 +15,11 @@ COUNTERPART = gettext_noop("Counterpart")
 DOMAIN_MODELS = [
     "country", "sector", "institution", "person", "commission", "session", "sectoralmeeting",
     "agreement", "actionline", "progressupdate", "deadlinechange", "document", "reminder", "sweeprun",
+    "spreadsheetimport",
 ]  # fmt: skip
 SECRETARIAT_MODELS = [
     "institution", "person", "commission", "session", "sectoralmeeting",
-    "agreement", "actionline", "progressupdate", "deadlinechange", "document",
+    "agreement", "actionline", "progressupdate", "deadlinechange", "document", "spreadsheetimport",
 ]  # fmt: skip
 
 

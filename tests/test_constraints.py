@@ -104,6 +104,18 @@ def _both_owners(make):
     return _document(make, meeting=agreement.meeting, agreement=agreement)
 
 
+def _twin_external_reference(make, build):
+    first = build(make, external_reference="HOJA-1")
+    first.save_base()
+    return build(make, external_reference="HOJA-1")
+
+
+def _import_past_its_total(make):
+    from agreements.models import SpreadsheetImport
+
+    return SpreadsheetImport(file="documents/x", file_name="acuerdos.xlsx", rows_total=10, rows_done=11)
+
+
 def _twin_access_grant(make):
     agreement, user = make.agreement(), make.user()
     AgreementAccess.objects.create(agreement=agreement, user=user)
@@ -198,6 +210,19 @@ CASES = {
         _both_owners,
         NON_FIELD_ERRORS,
         "Attach the document to exactly one session, meeting, agreement or action line.",
+    ),
+    "agreement_external_reference_unique": Case(
+        lambda make: _twin_external_reference(make, _signed),
+        "external_reference",
+        "Another agreement already has this external reference.",
+    ),
+    "action_line_external_reference_unique": Case(
+        lambda make: _twin_external_reference(make, _line),
+        "external_reference",
+        "Another action line already has this external reference.",
+    ),
+    "import_progress_within_total": Case(
+        _import_past_its_total, NON_FIELD_ERRORS, "Constraint “import_progress_within_total” is violated."
     ),
     "agreement_access_once_per_user": Case(
         _twin_access_grant, NON_FIELD_ERRORS, "Access grant with this Agreement and User already exists."

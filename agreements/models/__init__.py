@@ -2,6 +2,7 @@ from .action_lines import OPEN_STATUSES, ActionLine, DeadlineChange, ProgressUpd
 from .agreements import Agreement, AgreementAccess
 from .commissions import Commission, SectoralMeeting, Session, to_roman
 from .documents import Document
+from .imports import SpreadsheetImport
 from .reference import Country, Institution, Person, Sector
 from .reminders import Reminder, SweepRun
 
@@ -19,6 +20,7 @@ __all__ = [
     "ProgressUpdate",
     "Reminder",
     "Sector",
+    "SpreadsheetImport",
     "SectoralMeeting",
     "Session",
     "SweepRun",

@@ -55,6 +55,8 @@ class ActionLine(models.Model):
     agreement = models.ForeignKey(Agreement, models.CASCADE, related_name="action_lines", verbose_name=_("agreement"))
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
+    # The key of the row in a ministry's own spreadsheet: a re-import updates the line instead of adding it.
+    external_reference = models.CharField(_("external reference"), max_length=100, blank=True)
 
     responsible_institution = models.ForeignKey(
         Institution,
@@ -157,6 +159,13 @@ class ActionLine(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(status="done") | Q(percent_complete=100), name="action_line_done_is_100_percent"
+            ),
+            models.UniqueConstraint(
+                fields=["external_reference"],
+                condition=~Q(external_reference=""),
+                name="action_line_external_reference_unique",
+                violation_error_code="unique",
+                violation_error_message=_("Another action line already has this external reference."),
             ),
             *(
                 models.CheckConstraint(condition=sane_date_condition(field), name=f"action_line_{field}_in_range")

@@ -61,6 +61,8 @@ class Agreement(models.Model):
         SectoralMeeting, models.PROTECT, related_name="agreements", verbose_name=_("sectoral meeting")
     )
     reference_code = models.CharField(_("reference code"), max_length=40, unique=True)
+    # The key of the row in a ministry's own spreadsheet: a re-import updates the agreement instead of adding it.
+    external_reference = models.CharField(_("external reference"), max_length=100, blank=True)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.COMMITMENT)
@@ -151,6 +153,13 @@ class Agreement(models.Model):
                 )
                 | Q(signed_date__isnull=False),
                 name="signed_instrument_has_signed_date",
+            ),
+            models.UniqueConstraint(
+                fields=["external_reference"],
+                condition=~Q(external_reference=""),
+                name="agreement_external_reference_unique",
+                violation_error_code="unique",
+                violation_error_message=_("Another agreement already has this external reference."),
             ),
             *(
                 models.CheckConstraint(condition=sane_date_condition(field), name=f"agreement_{field}_in_range")
