@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import feeds, lists, pages, progress
+from .views import feeds, health, lists, pages, progress
 
 app_name = "agreements"
 
@@ -23,4 +23,5 @@ urlpatterns = [
     path("action-lines/<int:pk>/update/", progress.post_update, name="action_line_update"),
     path("calendar/<uuid:token>.ics", feeds.person_feed, name="person_feed"),
     path("calendar/revoke/", feeds.revoke_person_feed, name="person_feed_revoke"),
+    path("healthz", health.healthz, name="healthz"),
 ]
