@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
+from .imports import runs as import_runs
 from .reminders import delivery, sweep
 
 
@@ -28,3 +29,19 @@ def send_reminder_digest(self, recipient_id):
     """One digest for one person; on the last attempt an SMTP failure marks the rows failed instead of raising."""
     done = delivery.deliver_digest(recipient_id, last_attempt=self.request.retries >= self.max_retries)
     return {"sent": done.sent, "failed": done.failed, "dropped": done.dropped}
+
+
+# Spreadsheet imports: checking a file into a preview, and applying it, for files too long for a request.
+# Not retried: a failure is recorded on the import and shown on its page; the editor uploads again.
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def check_spreadsheet_import(import_id, language=None):
+    import_runs.check_import(import_id, language)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def apply_spreadsheet_import(import_id, language=None):
+    """Redelivered after a lost worker, it re-checks and applies again: the first attempt's transaction wrote
+    nothing, or it committed the import as applied and this one stops."""
+    import_runs.apply_import(import_id, language)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import feeds, health, lists, pages, progress
+from .views import feeds, health, imports, lists, pages, progress
 
 app_name = "agreements"
 
@@ -21,6 +21,12 @@ urlpatterns = [
     path("action-lines/export.xlsx", lists.action_line_export_xlsx, name="action_line_export_xlsx"),
     path("action-lines/<int:pk>/", pages.action_line_detail, name="action_line_detail"),
     path("action-lines/<int:pk>/update/", progress.post_update, name="action_line_update"),
+    path("imports/", imports.import_list, name="import_list"),
+    path("imports/new/", imports.import_upload, name="import_upload"),
+    path("imports/template.xlsx", imports.template_xlsx, name="import_template_xlsx"),
+    path("imports/template.csv", imports.template_csv, name="import_template_csv"),
+    path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("imports/<int:pk>/apply/", imports.import_apply, name="import_apply"),
     path("calendar/<uuid:token>.ics", feeds.person_feed, name="person_feed"),
     path("calendar/revoke/", feeds.revoke_person_feed, name="person_feed_revoke"),
     path("healthz", health.healthz, name="healthz"),

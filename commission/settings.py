@@ -272,6 +272,15 @@ if REMINDER_MAX_RETRIES < 0 or REMINDER_RETRY_BACKOFF < 1:
 if not 0 < REMINDER_CLAIM_TIMEOUT < CELERY_VISIBILITY_TIMEOUT:
     fail("REMINDER_CLAIM_TIMEOUT must be positive and below CELERY_VISIBILITY_TIMEOUT")
 
+# Spreadsheet imports (agreements/imports/): files of more rows than this are checked and applied by a Celery
+# task, with a progress bar on the page; smaller ones in the request. The preview lists at most
+# IMPORT_PREVIEW_ROWS rows of each kind (its counts are always whole); files over IMPORT_MAX_ROWS are refused.
+IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 300)
+IMPORT_PREVIEW_ROWS = env_int("IMPORT_PREVIEW_ROWS", 500)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50000)
+if IMPORT_BACKGROUND_ROWS < 0 or IMPORT_PREVIEW_ROWS < 1 or IMPORT_MAX_ROWS < 1:
+    fail("IMPORT_BACKGROUND_ROWS must be 0 or more, IMPORT_PREVIEW_ROWS and IMPORT_MAX_ROWS at least 1")
+
 # Demo accounts (load_demo, only with DEBUG on) share this password.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-commission-2026")
 

@@ -119,6 +119,9 @@ NAV_SECTIONS = {
     "action_line_detail": "action_lines",
     "action_line_update": "action_lines",
     "my_action_lines": "mine",
+    "import_list": "imports",
+    "import_upload": "imports",
+    "import_detail": "imports",
 }
 
 

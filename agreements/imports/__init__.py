@@ -1,0 +1,1 @@
+"""Importing agreements and action lines from spreadsheets: template, reader, check, apply, runs."""
