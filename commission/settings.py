@@ -229,9 +229,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-# Celery closes the database connection around every task unless told to reuse it; a new PostgreSQL
-# connection per digest cost more than the digest. Recycled every this many tasks.
-CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 100)
+# Database connections in workers: a broken one is dropped before and after every task (commission/celery.py).
 # Lets several deployments (or test runs) share one Redis without taking each other's tasks.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 # Redis redelivers an unacknowledged task after this many seconds; no ETA or countdown may exceed it.
@@ -271,6 +269,14 @@ if REMINDER_MAX_RETRIES < 0 or REMINDER_RETRY_BACKOFF < 1:
     fail("REMINDER_MAX_RETRIES must be 0 or more and REMINDER_RETRY_BACKOFF at least 1")
 if not 0 < REMINDER_CLAIM_TIMEOUT < CELERY_VISIBILITY_TIMEOUT:
     fail("REMINDER_CLAIM_TIMEOUT must be positive and below CELERY_VISIBILITY_TIMEOUT")
+# The outbox dispatcher: every this many minutes (decimals allowed), beat queues a digest for everyone with
+# reminders still owed: rows whose queuing failed (Redis down) or whose task was lost.
+try:
+    REMINDER_DISPATCH_MINUTES = float(os.environ.get("REMINDER_DISPATCH_MINUTES") or 5)
+except ValueError:
+    fail("REMINDER_DISPATCH_MINUTES must be a number of minutes")
+if not REMINDER_DISPATCH_MINUTES > 0:
+    fail("REMINDER_DISPATCH_MINUTES must be positive")
 
 # Spreadsheet imports (agreements/imports/): files of more rows than this are checked and applied by a Celery
 # task, with a progress bar on the page; smaller ones in the request. The preview lists at most
