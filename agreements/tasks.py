@@ -1,34 +1,105 @@
-"""Celery entry points: thin, they load by id and call the plain functions in agreements.reminders."""
+"""Celery entry points: thin, they load by id and call the plain functions in agreements.reminders.
+
+Queuing lives here too, so that the domain never imports a task: the sweep task, the dispatcher and the
+admin's Resend ask `queue_digests` to ring for the digests the Reminder table (the outbox) says are owed.
+"""
+
+import logging
+from dataclasses import dataclass
 
 from celery import shared_task
+from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
+from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from .imports import runs as import_runs
+from .models.reminders import ReminderDispatch
 from .reminders import delivery, sweep
 
+logger = logging.getLogger(__name__)
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+RETRY_ERRORS = (*delivery.TRANSIENT_ERRORS, *delivery.DATABASE_ERRORS)
+
+
+@dataclass
+class Queued:
+    """How many digests were handed to the broker, and how many are left for the next dispatch."""
+
+    queued: int = 0
+    not_queued: int = 0
+
+
+def queue_digests(recipient_ids=None):
+    """One task per person (by default everyone with reminders waiting); a task too many sends nothing twice.
+
+    If the broker cannot be reached, this says so in the log and in its result and stops: the rows stay
+    pending in the outbox and the dispatcher queues them once the broker is back.
+    """
+    recipient_ids = delivery.recipients_waiting() if recipient_ids is None else list(recipient_ids)
+    for done, recipient_id in enumerate(recipient_ids):
+        try:
+            send_reminder_digest.delay(recipient_id)
+        except BrokerUnreachable as error:
+            left = len(recipient_ids) - done
+            logger.warning("Could not queue %d reminder digests, left for the dispatcher: %s", left, error)
+            return Queued(done, left)
+    return Queued(len(recipient_ids), 0)
+
+
+def retry_within(retries):
+    """The longest wait Celery's backoff can pick before attempt `retries + 1` (its jitter only shortens it)."""
+    return get_exponential_backoff_interval(
+        factor=settings.REMINDER_RETRY_BACKOFF, retries=retries, maximum=settings.REMINDER_RETRY_BACKOFF_MAX
+    )
+
+
+# Waits are kept below the broker's visibility timeout (settings), or Redis would hand the waiting retry to a
+# second worker.
+RETRYING = {
+    "retry_backoff": settings.REMINDER_RETRY_BACKOFF,
+    "retry_backoff_max": settings.REMINDER_RETRY_BACKOFF_MAX,
+    "retry_jitter": True,
+    "max_retries": settings.REMINDER_MAX_RETRIES,
+}
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=delivery.DATABASE_ERRORS, **RETRYING)
 def sweep_reminders():
-    """Beat runs this once a day. Safe to run twice: rows are unique, digests claim them."""
-    result = sweep.run_sweep()
+    """Beat runs this once a day. Safe to run twice: rows are unique, digests claim them.
+
+    A database fault retries it the same day; if it still fails, the dispatcher starts it again.
+    """
+    result = sweep.run_sweep(queue=queue_digests)
     return {"covered": [day.isoformat() for day in result.covered], "owed": result.owed}
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=delivery.TRANSIENT_ERRORS,
-    retry_backoff=settings.REMINDER_RETRY_BACKOFF,
-    # Kept below the broker's visibility timeout (settings), or Redis would hand the waiting retry to a second worker.
-    retry_backoff_max=settings.REMINDER_RETRY_BACKOFF_MAX,
-    retry_jitter=True,
-    max_retries=settings.REMINDER_MAX_RETRIES,
-)
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, autoretry_for=RETRY_ERRORS, **RETRYING)
 def send_reminder_digest(self, recipient_id):
-    """One digest for one person; on the last attempt an SMTP failure marks the rows failed instead of raising."""
-    done = delivery.deliver_digest(recipient_id, last_attempt=self.request.retries >= self.max_retries)
+    """One digest for one person, under a claim named by this task's id (the same across retries and
+    redeliveries); on the last attempt an SMTP failure marks the rows failed instead of raising."""
+    done = delivery.deliver_digest(
+        recipient_id,
+        last_attempt=self.request.retries >= self.max_retries,
+        token=self.request.id,
+        retry_within=retry_within(self.request.retries),
+    )
     return {"sent": done.sent, "failed": done.failed, "dropped": done.dropped}
+
+
+@shared_task(ignore_result=True)
+def dispatch_reminders():
+    """Beat runs this every REMINDER_DISPATCH_MINUTES: ring again for every digest still owed, start a missed sweep.
+
+    Nothing owed waits longer than this interval plus REMINDER_CLAIM_TIMEOUT once the services are back.
+    """
+    if sweep.missed_today():
+        try:
+            sweep_reminders.delay()
+        except BrokerUnreachable as error:
+            logger.warning("Could not start the missed reminder sweep: %s", error)
+    outcome = queue_digests()
+    ReminderDispatch.record(outcome.queued, outcome.not_queued)
+    return {"queued": outcome.queued, "not_queued": outcome.not_queued}
 
 
 # Spreadsheet imports: checking a file into a preview, and applying it, for files too long for a request.

@@ -28,6 +28,7 @@ from agreements.models import (
     Session,
     SweepRun,
 )
+from agreements.models.reminders import ReminderDispatch
 
 pytestmark = pytest.mark.django_db
 
@@ -280,6 +281,11 @@ CASES = {
         lambda make: _reminder(make, status=Reminder.Status.SENT),
         "sent_at",
         "A sent reminder needs the time it was sent.",
+    ),
+    "reminder_dispatch_one_row": Case(
+        lambda make: ReminderDispatch(id=2, finished_at=timezone.now()),
+        NON_FIELD_ERRORS,
+        "The dispatcher keeps a single record.",
     ),
 }
 

@@ -13,7 +13,7 @@ from django.db.models import F
 from agreements.clock import local_today
 from agreements.models import ActionLine, Agreement, Reminder
 from agreements.reminders.sweep import run_sweep
-from commission.celery import SWEEP_TASK
+from commission.celery import DISPATCH_TASK, SWEEP_TASK
 from commission.celery import app as celery_app
 
 DAY = datetime.date(2026, 3, 31)
@@ -25,10 +25,18 @@ def run(*args):
     return out.getvalue()
 
 
-def test_beat_runs_one_sweep_a_day_at_seven_in_caracas(settings):
+def test_beat_runs_one_sweep_a_day_at_seven_in_caracas_and_the_dispatcher_every_five_minutes(settings):
     schedule = celery_app.conf.beat_schedule
-    assert len(schedule) == 1
-    (entry,) = schedule.values()
+    assert len(schedule) == 2
+    entry, dispatch = schedule["reminder sweep"], schedule["reminder dispatch"]
+    assert dispatch["task"] == DISPATCH_TASK
+    assert (
+        dispatch["schedule"]
+        == datetime.timedelta(minutes=5)
+        == datetime.timedelta(minutes=settings.REMINDER_DISPATCH_MINUTES)
+    )
+    assert dispatch["options"]["expires"] == 300
+    assert DISPATCH_TASK in celery_app.tasks
     assert entry["task"] == SWEEP_TASK
     assert entry["schedule"] == crontab(hour=settings.REMINDER_SWEEP_HOUR, minute=settings.REMINDER_SWEEP_MINUTE)
     assert (settings.REMINDER_SWEEP_HOUR, settings.REMINDER_SWEEP_MINUTE) == (7, 0)
@@ -63,7 +71,7 @@ def test_the_beat_task_runs_the_sweep(make, monkeypatch):
     from agreements.tasks import sweep_reminders
 
     make.action_line(due_date=local_today(), responsible_person=make.person())
-    monkeypatch.setattr("agreements.reminders.sweep.queue_digests", lambda: None)
+    monkeypatch.setattr("agreements.tasks.queue_digests", lambda: None)
     result = sweep_reminders.apply().get()
     assert result == {"covered": [local_today().isoformat()], "owed": 1}
 

@@ -11,7 +11,7 @@ from django.core import mail
 from agreements.models import Reminder
 from agreements.reminders import delivery
 from agreements.reminders.sweep import run_sweep
-from agreements.tasks import send_reminder_digest
+from agreements.tasks import queue_digests, send_reminder_digest
 from commission.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
@@ -130,9 +130,9 @@ def test_a_second_delivery_sends_nothing(lines, focal):
 
 def test_claimed_rows_belong_to_one_worker_until_the_claim_goes_stale(lines, focal, frozen, settings):
     owed_today()
-    first = delivery.claim(focal.pk, delivery.timezone.now())
-    assert len(first) == 3
-    assert delivery.claim(focal.pk, delivery.timezone.now()) == []
+    first = delivery.claim(focal.pk, delivery.timezone.now(), "task-1")
+    assert len(first.ids) == 3
+    assert delivery.claim(focal.pk, delivery.timezone.now(), "task-2").ids == ()
     frozen.shift(settings.REMINDER_CLAIM_TIMEOUT + 1)
     # The first worker died mid-send: its claim is stale, so the digest goes (once) after all.
     assert delivery.deliver_digest(focal.pk).sent == 3
@@ -140,13 +140,23 @@ def test_claimed_rows_belong_to_one_worker_until_the_claim_goes_stale(lines, foc
     assert Reminder.objects.filter(attempts=2).count() == 3
 
 
+def test_a_redelivered_task_takes_over_its_own_claim_at_once(lines, focal, frozen):
+    owed_today()
+    delivery.claim(focal.pk, delivery.timezone.now(), "task-1")
+    frozen.shift(5)
+    # The worker's child was killed mid-send; the broker hands the same task (same id) to another child.
+    assert delivery.deliver_digest(focal.pk, token="task-2").sent == 0
+    assert delivery.deliver_digest(focal.pk, token="task-1").sent == 3
+    assert len(mail.outbox) == 1
+    assert set(Reminder.objects.values_list("claim_token", flat=True)) == {"task-1"}
+
+
 def test_a_worker_that_outlived_its_claim_does_not_mark_the_rows_of_the_next_one(lines, focal, frozen, settings):
     owed_today()
-    slow = delivery.timezone.now()
-    ids = delivery.claim(focal.pk, slow)
+    slow = delivery.claim(focal.pk, delivery.timezone.now(), "slow")
     frozen.shift(settings.REMINDER_CLAIM_TIMEOUT + 1)
-    assert delivery.claim(focal.pk, delivery.timezone.now()) == ids
-    delivery.mark_sent(ids, slow)
+    assert delivery.claim(focal.pk, delivery.timezone.now(), "next").ids == slow.ids
+    delivery.mark_sent(slow)
     assert set(statuses()) == {Reminder.Status.SENDING}
 
 
@@ -194,13 +204,14 @@ def test_the_task_is_safe_against_lost_workers_and_waits_less_than_the_visibilit
     assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > settings.REMINDER_CLAIM_TIMEOUT
 
 
-def test_resending_failed_rows_delivers_them(lines, focal, monkeypatch, eager, django_capture_on_commit_callbacks):
+def test_resending_failed_rows_delivers_them(lines, focal, monkeypatch, eager):
     owed_today()
     with monkeypatch.context() as patch:
         fail_smtp(patch, ConnectionRefusedError(111, "Connection refused"))
         delivery.deliver_digest(focal.pk, last_attempt=True)
-    with django_capture_on_commit_callbacks(execute=True):
-        assert delivery.requeue_failed(Reminder.objects.all()) == 3
+    count, recipients = delivery.requeue_failed(Reminder.objects.all())
+    assert (count, recipients) == (3, [focal.pk])
+    assert queue_digests(recipients).queued == 1
     assert len(mail.outbox) == 1
     assert set(statuses()) == {Reminder.Status.SENT}
     assert Reminder.objects.first().last_error == ""
@@ -239,5 +250,5 @@ def test_deliver_waiting_sends_to_everyone_once(lines, focal, make):
 def test_the_claim_is_one_statement_that_returns_the_rows_it_took(lines, focal, django_assert_num_queries):
     owed_today()
     with django_assert_num_queries(1):
-        ids = delivery.claim(focal.pk, delivery.timezone.now())
-    assert sorted(ids) == sorted(Reminder.objects.values_list("pk", flat=True))
+        held = delivery.claim(focal.pk, delivery.timezone.now(), "task-1")
+    assert list(held.ids) == sorted(Reminder.objects.values_list("pk", flat=True))

@@ -6,8 +6,9 @@ import zoneinfo
 import pytest
 import time_machine
 
-from agreements.models import ActionLine, Reminder, SweepRun
+from agreements.models import ActionLine, Person, Reminder, SweepRun
 from agreements.reminders.sweep import run_sweep
+from agreements.tasks import queue_digests
 
 pytestmark = pytest.mark.django_db
 
@@ -120,12 +121,26 @@ def test_blocked_and_in_progress_lines_are_still_reminded(line, make, people):
     assert sweep_on(D(2026, 3, 31)).owed == 3
 
 
-def test_inactive_people_and_people_without_email_get_nothing(line, people):
+def test_inactive_people_get_nothing(line, people):
     people["ours"].is_active = False
     people["ours"].save()
-    people["theirs"].email = ""
+    people["theirs"].is_active = False
     people["theirs"].save()
     assert sweep_on(D(2026, 3, 31)).owed == 0
+    assert not Reminder.objects.exists()
+
+
+@pytest.mark.parametrize("address", ["", 'quote"@example.org'])
+def test_a_person_without_a_usable_address_gets_a_failed_row_with_the_reason(line, people, address):
+    # Saved before addresses were checked, or written straight to the table: the sweep must not trust it.
+    Person.objects.filter(pk=people["theirs"].pk).update(email=address)
+    result = sweep_on(D(2026, 3, 31))
+    assert (result.owed, result.unreachable) == (2, 1)
+    assert result.recipients == [people["ours"].pk]
+    failed = Reminder.objects.get(recipient=people["theirs"])
+    assert failed.status == Reminder.Status.FAILED
+    assert "email address" in failed.last_error and "resend" in failed.last_error
+    assert Reminder.objects.get(recipient=people["ours"]).status == Reminder.Status.PENDING
 
 
 def test_a_deadline_moved_later_starts_the_schedule_over(line):
@@ -168,7 +183,7 @@ def test_queueing_happens_after_commit_one_task_per_person(line, monkeypatch, dj
     queued = []
     monkeypatch.setattr("agreements.tasks.send_reminder_digest.delay", queued.append)
     with at(D(2026, 3, 31)), django_capture_on_commit_callbacks(execute=False) as callbacks:
-        run_sweep()
+        run_sweep(queue=queue_digests)
         assert queued == []
     for callback in callbacks:
         callback()

@@ -27,8 +27,9 @@ from django.db import connection
 
 from agreements.clock import local_today
 from agreements.models import Reminder
-from agreements.reminders.delivery import queue_digests, requeue_failed
+from agreements.reminders.delivery import requeue_failed
 from agreements.reminders.sweep import run_sweep
+from agreements.tasks import queue_digests
 from commission.celery import app as celery_app
 from tests.conftest import require_service
 
@@ -132,6 +133,7 @@ class Worker:
         self.log_dir = log_dir
         self.process = None
         self.starts = 0
+        self.options = ["--pool=prefork", "--concurrency=2"]
 
     @property
     def log_path(self):
@@ -140,8 +142,8 @@ class Worker:
     def start(self):
         self.starts += 1
         command = [
-            sys.executable, "-m", "celery", "-A", "commission", "worker", "--loglevel=INFO",
-            "--pool=prefork", "--concurrency=2", "-Q", self.queue, "-n", f"{self.queue}-{self.starts}@%h",
+            sys.executable, "-m", "celery", "-A", "commission", "worker", "--loglevel=INFO", *self.options,
+            "-Q", self.queue, "-n", f"{self.queue}-{self.starts}@%h",
             "--without-heartbeat", "--without-gossip", "--without-mingle",
         ]  # fmt: skip
         with open(self.log_path, "w") as log:
@@ -153,8 +155,13 @@ class Worker:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        wait_for(lambda: " ready." in self.log_path.read_text(), "the worker to start", timeout=60, logs=self.logs)
+        wait_for(self.ready, "the worker to start", timeout=60, logs=self.logs)
         return self
+
+    def ready(self):
+        if self.process.poll() is not None:
+            pytest.fail(f"The worker exited with {self.process.returncode}\n{self.logs()}")
+        return " ready." in self.log_path.read_text()
 
     def kill(self):
         """SIGKILL the whole worker: main process and pool children, no chance to clean up or acknowledge."""
@@ -233,7 +240,7 @@ def test_the_digest_arrives_once_with_the_right_items(make, smtp, worker):
     ben = make.person("Ben Ito", email="ben@example.org", language="en")
     owed_lines(make, [ana, ben])
     worker.start()
-    run_sweep()
+    run_sweep(queue=queue_digests)
     wait_for(rows_are(Reminder.Status.SENT, 4), "4 reminders sent", logs=worker.logs)
     time.sleep(1)
     assert len(smtp.messages) == 2
@@ -255,7 +262,7 @@ def test_two_sweeps_at_the_same_time_send_nothing_twice(make, smtp, worker):
     def sweep():
         try:
             start.wait(timeout=10)
-            run_sweep()
+            run_sweep(queue=queue_digests)
         except Exception as error:  # reported below; a thread's exception would otherwise vanish
             errors.append(error)
         finally:
@@ -280,7 +287,7 @@ def test_a_worker_killed_mid_send_delivers_after_restart_once(make, smtp, worker
     owed_lines(make, [ana])
     smtp.hold_first = True
     worker.start()
-    run_sweep()
+    run_sweep(queue=queue_digests)
     assert smtp.holding.wait(timeout=30), worker.logs()
     assert set(Reminder.objects.values_list("status", flat=True)) == {Reminder.Status.SENDING}
     worker.kill()
@@ -297,7 +304,7 @@ def test_a_refusing_smtp_server_leads_to_retries_then_failed_rows_then_delivery_
     ana = make.person("Ana Rojas", email="ana@example.org", language="en")
     owed_lines(make, [ana])
     worker.start()  # nothing listens on smtp_port yet: every connection is refused
-    run_sweep()
+    run_sweep(queue=queue_digests)
     wait_for(rows_are(Reminder.Status.FAILED, 2), "the rows to fail after the retries", logs=worker.logs)
     failed = Reminder.objects.first()
     assert failed.attempts == int(WORKER_SETTINGS["REMINDER_MAX_RETRIES"]) + 1
@@ -305,7 +312,9 @@ def test_a_refusing_smtp_server_leads_to_retries_then_failed_rows_then_delivery_
     assert "retry" in worker.logs().lower()
     server = SmtpServer(smtp_port).start()  # the mail server is back
     try:
-        assert requeue_failed(Reminder.objects.all()) == 2
+        count, recipients = requeue_failed(Reminder.objects.all())
+        assert count == 2
+        assert queue_digests(recipients).queued == 1
         wait_for(rows_are(Reminder.Status.SENT, 2), "the resent rows to go", logs=worker.logs)
         time.sleep(1)
         assert len(server.recorder.to("ana@example.org")) == 1

@@ -38,6 +38,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="reminderdispatch",
-            constraint=models.CheckConstraint(condition=models.Q(("id", 1)), name="reminder_dispatch_one_row"),
+            constraint=models.CheckConstraint(
+                condition=models.Q(("id", 1)),
+                name="reminder_dispatch_one_row",
+                violation_error_message="The dispatcher keeps a single record.",
+            ),
         ),
     ]

@@ -126,7 +126,14 @@ class ReminderDispatch(models.Model):
     class Meta:
         verbose_name = _("reminder dispatch")
         verbose_name_plural = _("reminder dispatches")
-        constraints = [models.CheckConstraint(condition=Q(id=1), name="reminder_dispatch_one_row")]
+        # One row, updated in place: the dispatcher's run leaves no history to clean up.
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(id=1),
+                name="reminder_dispatch_one_row",
+                violation_error_message=_("The dispatcher keeps a single record."),
+            )
+        ]
 
     def __str__(self):
         return str(self.finished_at)

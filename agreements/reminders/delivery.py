@@ -1,42 +1,63 @@
 """Deliver a person's owed reminders as one digest, each Reminder row at most once per claim.
 
-Exactly once, and what a SIGKILL costs: a worker claims rows (pending → sending) in one conditional
-UPDATE, sends one email, then marks the rows sent. If the worker dies before the SMTP server has
-accepted the message, nothing went out; the claim goes stale after REMINDER_CLAIM_TIMEOUT and the
-redelivered task (acks_late) claims the rows again and sends them. If it dies in the milliseconds
-after the server accepted the message and before the rows are marked sent, the same re-claim sends
-the digest a second time. We accept that rare duplicate rather than the alternative — never re-claim
-a stale row — which would silently lose every digest whose worker died anywhere before marking, a
-far wider window (the whole SMTP conversation). The repeated digest carries the same Message-ID,
-so mail clients that collapse duplicates show it once.
+The Reminder table is the outbox and the broker only its doorbell: a task names a person, claims that
+person's deliverable rows (pending → sending) in one conditional UPDATE, sends one email and marks the rows
+sent. Whatever the broker loses, the rows stay owed, and the dispatcher (agreements.tasks, every
+REMINDER_DISPATCH_MINUTES) rings again for them.
+
+A claim belongs to the task that made it (claim_token is the Celery task id). The same task delivered again
+— its worker was killed and the broker redelivered it, or it is retrying — takes over its own rows at once;
+any other task waits until the claim is older than REMINDER_CLAIM_TIMEOUT, which only happens when the task
+itself is gone for good.
+
+What a crash costs: the SMTP connection is opened, the message sent, the rows marked sent in one UPDATE,
+and only then is the connection closed (QUIT). A worker that dies, or a database that cannot be reached,
+between the server's "250 accepted" and that UPDATE leaves rows claimed but not marked: the re-run sends the
+digest a second time, with the same Message-ID, so mail clients that collapse duplicates show it once. That
+window is the one UPDATE (retried for a few seconds on a broken database connection); a connection lost
+at QUIT, after the UPDATE, costs nothing. Never re-claiming would instead lose every digest whose worker died
+anywhere before marking.
 """
 
 import datetime
 import hashlib
 import logging
 import smtplib
+import time
+import uuid
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Q
+from django.core.mail import get_connection
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from ..clock import local_today
 from ..models import Reminder
+from ..models.reference import email_problem
 from .digest import build_digest
 
 logger = logging.getLogger(__name__)
 
 # Worth retrying: the SMTP server or the network is down or busy (SMTPException is an OSError too).
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
+# Worth retrying too: the database restarted or the connection to it broke.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+# Seconds between attempts to mark a sent digest's rows after a database error: the message is out, and
+# every second the database needs to come back here is a duplicate avoided.
+MARK_SENT_WAITS = (0.5, 1, 2, 4, 8)
 
 # Django's update() says how many rows changed, not which; RETURNING says which, in the same atomic
 # statement, so two workers never share a row and each sends exactly the rows it claimed.
 CLAIM_SQL = """
-UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1
-WHERE recipient_id = %s AND (status = %s OR (status = %s AND claimed_at < %s))
+UPDATE {table} SET status = %(sending)s, claimed_at = %(now)s, claim_token = %(token)s, retry_at = NULL,
+    attempts = attempts + 1
+WHERE recipient_id = %(recipient)s AND (
+    (status = %(pending)s AND (claim_token = '' OR claim_token = %(token)s OR retry_at IS NULL OR retry_at < %(stale)s))
+    OR (status = %(sending)s AND (claim_token = %(token)s OR claimed_at < %(stale)s))
+)
 RETURNING id
 """
 
@@ -53,59 +74,78 @@ class Delivery:
         return Delivery(self.sent + other.sent, self.failed + other.failed, self.dropped + other.dropped)
 
 
+@dataclass(frozen=True)
+class Claim:
+    """Rows taken by one task at one moment; the pair (token, at) tells whether they are still ours."""
+
+    token: str
+    at: datetime.datetime
+    ids: tuple[int, ...]
+
+    def rows(self, ids=None):
+        return Reminder.objects.filter(pk__in=self.ids if ids is None else ids).held_by(self.token, self.at)
+
+
 def stale_claims_before(now):
     return now - datetime.timedelta(seconds=settings.REMINDER_CLAIM_TIMEOUT)
 
 
 def recipients_waiting(now=None):
-    """People with reminders to deliver: pending rows, or rows claimed by a worker that died mid-send."""
-    stale_before = stale_claims_before(now or timezone.now())
-    waiting = Reminder.objects.filter(
-        Q(status=Reminder.Status.PENDING) | Q(status=Reminder.Status.SENDING, claimed_at__lt=stale_before)
-    )
+    """People with reminders a new task may deliver: pending rows, or rows whose task has not come back."""
+    waiting = Reminder.objects.waiting(stale_claims_before(now or timezone.now()))
     return sorted(set(waiting.values_list("recipient_id", flat=True)))
 
 
-def queue_digests(recipient_ids=None):
-    """One task per person. The task claims that person's rows, so a task too many sends nothing twice."""
-    from ..tasks import send_reminder_digest
-
-    for recipient_id in recipients_waiting() if recipient_ids is None else recipient_ids:
-        send_reminder_digest.delay(recipient_id)
+def new_token():
+    return uuid.uuid4().hex
 
 
-def claim(recipient_id, now):
-    """Mark this person's deliverable rows as ours (claimed_at = now) and return their ids."""
+def claim(recipient_id, now, token):
+    """Mark this person's deliverable rows as held by `token` (claimed_at = now) and return the Claim."""
     adapt = connection.ops.adapt_datetimefield_value
     sql = CLAIM_SQL.format(table=connection.ops.quote_name(Reminder._meta.db_table))
-    params = [
-        Reminder.Status.SENDING,
-        adapt(now),
-        recipient_id,
-        Reminder.Status.PENDING,
-        Reminder.Status.SENDING,
-        adapt(stale_claims_before(now)),
-    ]
-    with connection.cursor() as cursor:
+    params = {
+        "sending": Reminder.Status.SENDING,
+        "pending": Reminder.Status.PENDING,
+        "now": adapt(now),
+        "token": token,
+        "recipient": recipient_id,
+        "stale": adapt(stale_claims_before(now)),
+    }
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return sorted(row[0] for row in cursor.fetchall())
+        return Claim(token, now, tuple(sorted(row[0] for row in cursor.fetchall())))
 
 
-def _ours(ids, claimed_at):
-    # claimed_at is the claim's token: a row re-claimed by another worker since then is no longer ours.
-    return Reminder.objects.filter(pk__in=ids, status=Reminder.Status.SENDING, claimed_at=claimed_at)
-
-
-def mark_sent(ids, claimed_at):
-    changed = _ours(ids, claimed_at).update(status=Reminder.Status.SENT, sent_at=timezone.now(), last_error="")
+def mark_sent(held, ids=None):
+    """Record that the rows went out; retried briefly on a broken connection, since the message already left."""
+    ids = list(held.ids if ids is None else ids)
+    for wait in (*MARK_SENT_WAITS, None):
+        try:
+            with transaction.atomic(savepoint=False):
+                changed = held.rows(ids).update(status=Reminder.Status.SENT, sent_at=timezone.now(), last_error="")
+            break
+        except DATABASE_ERRORS:
+            if wait is None or connection.in_atomic_block:
+                raise
+            logger.warning("Could not mark reminders %s sent; trying again in %s s", ids, wait)
+            connection.close()  # the next query opens a new connection
+            time.sleep(wait)
     if changed != len(ids):
         logger.warning("Reminders %s were claimed again while this digest was being sent", ids)
 
 
-def release(ids, claimed_at, error, failed):
-    """Give the rows back: pending for the next attempt, or failed (listed in the admin for a resend)."""
-    status = Reminder.Status.FAILED if failed else Reminder.Status.PENDING
-    _ours(ids, claimed_at).update(status=status, last_error=describe(error)[:2000])
+def release(held, ids, error, failed, retry_within=None):
+    """Give the rows back: failed (listed in the admin for a resend), or pending for this task's retry,
+    which is due within `retry_within` seconds; no other task takes them before that plus the claim timeout."""
+    fields = {"last_error": describe(error)[:2000]}
+    if failed:
+        fields.update(status=Reminder.Status.FAILED, claim_token="", retry_at=None)
+    else:
+        retry_at = held.at + datetime.timedelta(seconds=retry_within or 0)
+        fields.update(status=Reminder.Status.PENDING, retry_at=retry_at)
+    with transaction.atomic(savepoint=False):
+        held.rows(ids).update(**fields)
 
 
 def describe(error):
@@ -132,18 +172,37 @@ def still_owed(reminder):
     return line.is_open and line.due_date == reminder.due_date
 
 
-def deliver_digest(recipient_id, last_attempt=False, today=None):
-    """Claim one person's rows, send them as one digest, record the outcome.
+def send_then_quit(message, on_accepted):
+    """Send over a connection we open, call `on_accepted` once the server has taken the message, then QUIT.
 
-    Raises a TRANSIENT_ERRORS exception for the caller to retry, unless this is the last attempt:
-    then the rows are marked failed instead.
+    Closing is left until after `on_accepted`, so a connection cut at QUIT cannot undo a delivery;
+    an error while closing is only logged.
+    """
+    mail = get_connection()
+    mail.open()
+    try:
+        message.connection = mail
+        message.send()
+        on_accepted()
+    finally:
+        try:
+            mail.close()
+        except Exception as error:  # the message is out and recorded; the goodbye does not matter
+            logger.info("Closing the SMTP connection failed after delivery: %s", describe(error))
+
+
+def deliver_digest(recipient_id, last_attempt=False, today=None, token=None, retry_within=None):
+    """Claim one person's rows for `token` (the task id), send them as one digest, record the outcome.
+
+    Raises a TRANSIENT_ERRORS exception for the caller to retry within `retry_within` seconds, unless this is
+    the last attempt: then the rows are marked failed instead. DATABASE_ERRORS are raised for a retry too.
     """
     now = timezone.now()
-    ids = claim(recipient_id, now)
-    if not ids:
+    held = claim(recipient_id, now, token or new_token())
+    if not held.ids:
         return Delivery()
     rows = list(
-        Reminder.objects.filter(pk__in=ids).select_related(
+        Reminder.objects.filter(pk__in=held.ids).select_related(
             "recipient",
             "action_line__agreement__session__commission",
             "action_line__responsible_person",
@@ -154,30 +213,34 @@ def deliver_digest(recipient_id, last_attempt=False, today=None):
     gone = [row.pk for row in rows if not still_owed(row)]
     if gone:
         # Never sent and no longer owed; a new deadline has rows of its own.
-        _ours(gone, now).delete()
+        with transaction.atomic(savepoint=False):
+            held.rows(gone).delete()
     if not owed:
         return Delivery(dropped=len(gone))
     owed_ids = [row.pk for row in owed]
     person = owed[0].recipient
-    if not person.is_active or not person.email:
-        release(owed_ids, now, ValueError("the recipient is inactive or has no email address"), failed=True)
+    problem = "The person is inactive." if not person.is_active else email_problem(person.email)
+    if problem:
+        # Refused before SMTP: a malformed address would otherwise be accepted by the client and "sent".
+        release(held, owed_ids, ValueError(problem), failed=True)
         return Delivery(failed=len(owed_ids), dropped=len(gone))
     try:
         message = build_digest(person, owed, today or local_today(), message_id(recipient_id, owed_ids))
-        message.send()
+        send_then_quit(message, lambda: mark_sent(held, owed_ids))
+    except DATABASE_ERRORS:
+        raise
     except TRANSIENT_ERRORS as error:
         give_up = last_attempt or is_permanent(error)
-        release(owed_ids, now, error, failed=give_up)
+        release(held, owed_ids, error, failed=give_up, retry_within=retry_within)
         if not give_up:
             raise
         logger.warning("Reminder digest to person %s failed: %s", recipient_id, describe(error))
         return Delivery(failed=len(owed_ids), dropped=len(gone))
     except Exception as error:
         # A bug, not the network: retrying will not help; the admin lists the rows for a resend after the fix.
-        release(owed_ids, now, error, failed=True)
+        release(held, owed_ids, error, failed=True)
         logger.exception("Reminder digest to person %s failed", recipient_id)
         return Delivery(failed=len(owed_ids), dropped=len(gone))
-    mark_sent(owed_ids, now)
     return Delivery(sent=len(owed_ids), dropped=len(gone))
 
 
@@ -190,9 +253,8 @@ def deliver_waiting(today=None):
 
 
 def requeue_failed(reminders):
-    """Make failed rows pending again and queue their people's digests (the admin's "Resend")."""
+    """Make failed rows pending again (the admin's "Resend"); returns (rows, their people's ids) for queuing."""
     failed = reminders.filter(status=Reminder.Status.FAILED)
     recipient_ids = sorted(set(failed.values_list("recipient_id", flat=True)))
-    count = failed.update(status=Reminder.Status.PENDING, claimed_at=None)
-    transaction.on_commit(lambda: queue_digests(recipient_ids), robust=True)
-    return count
+    count = failed.update(status=Reminder.Status.PENDING, claimed_at=None, claim_token="", retry_at=None)
+    return count, recipient_ids

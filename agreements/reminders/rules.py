@@ -117,7 +117,7 @@ def escalation_deadlines(covered, config):
 def owed_reminders(lines, covered, reachable, config):
     """Every reminder owed on the covered days, for open lines, to people in `reachable`.
 
-    `reachable` is the set of person ids who are active and have an email address; anyone else gets none.
+    `reachable` is the set of person ids who may be reminded (the active ones); anyone else gets none.
     The responsible person on our side and the counterpart both get the line's latest milestone.
     """
     owed = set()

@@ -1,4 +1,4 @@
-"""The daily sweep: decide from the database which reminders are owed, record them in bulk, queue the digests."""
+"""The daily sweep: decide from the database which reminders are owed and record them in bulk, in the outbox."""
 
 import datetime
 import time
@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from ..clock import local_today
 from ..models import ActionLine, Person, Reminder, SweepRun
+from ..models.reference import email_problem
 from . import rules
-from .delivery import queue_digests
 
 
 @dataclass
@@ -20,6 +20,8 @@ class SweepResult:
     covered: list[datetime.date]
     lines_checked: int = 0
     owed: int = 0
+    # Of the owed: rows recorded as failed at once, for people without a usable email address.
+    unreachable: int = 0
     recipients: list[int] = field(default_factory=list)
     decide_seconds: float = 0.0
     record_seconds: float = 0.0
@@ -68,28 +70,32 @@ def add_coordinators(facts, covered, config):
     ]
 
 
-def reachable_people(person_ids):
-    """The ids among `person_ids` of people who are active and have an email address."""
-    reachable = set()
+def active_people(person_ids):
+    """{id: why no email can reach them, or ""} for the active people among `person_ids`; inactive people get none."""
+    people = {}
     for ids in chunks(sorted(person_ids)):
-        reachable.update(
-            Person.objects.filter(pk__in=ids, is_active=True).exclude(email="").values_list("pk", flat=True)
-        )
-    return reachable
+        rows = Person.objects.filter(pk__in=ids, is_active=True).values_list("pk", "email")
+        people.update({pk: email_problem(email) for pk, email in rows})
+    return people
 
 
 def decide(covered, config):
-    """(lines checked, reminders owed) for the covered days."""
+    """(lines checked, reminders owed, {person id: address problem}) for the covered days."""
     facts = add_coordinators(load_line_facts(rules.due_dates_to_check(covered, config)), covered, config)
     people = set()
     for line in facts:
         people.update((line.responsible_id, line.counterpart_id, line.coordinator_id, line.superior_id))
     people.discard(None)
-    return len(facts), rules.owed_reminders(facts, covered, reachable_people(people), config)
+    active = active_people(people)
+    return len(facts), rules.owed_reminders(facts, covered, set(active), config), active
 
 
-def record(owed):
-    """Insert one row per owed reminder; rows already there (an earlier or concurrent sweep) are left alone."""
+def record(owed, problems=None):
+    """Insert one row per owed reminder; rows already there (an earlier or concurrent sweep) are left alone.
+
+    A reminder to someone without a usable address is recorded as failed, with the reason, for the admin.
+    """
+    problems = problems or {}
     Reminder.objects.bulk_create(
         [
             Reminder(
@@ -98,6 +104,8 @@ def record(owed):
                 kind=item.kind,
                 days_from_deadline=item.days_from_deadline,
                 due_date=item.due_date,
+                status=Reminder.Status.FAILED if problems.get(item.recipient_id) else Reminder.Status.PENDING,
+                last_error=problems.get(item.recipient_id, ""),
             )
             for item in owed
         ],
@@ -106,27 +114,41 @@ def record(owed):
     )
 
 
-def run_sweep(today=None, queue=True):
-    """Decide and record the reminders owed on every day since the last sweep; queue digests after commit."""
+def run_sweep(today=None, queue=None):
+    """Decide and record the reminders owed on every day since the last sweep.
+
+    `queue`, if given, is called with no arguments once the rows are committed, to ring for their digests
+    (agreements.tasks.queue_digests); a failure there leaves the rows pending for the dispatcher.
+    """
     today = today or local_today()
     config = config_from_settings()
     with transaction.atomic():
         last_run = SweepRun.objects.filter(run_date__lt=today).aggregate(last=Max("run_date"))["last"]
         result = SweepResult(covered=rules.days_to_cover(last_run, today, config))
         started = time.perf_counter()
-        result.lines_checked, owed = decide(result.covered, config)
+        result.lines_checked, owed, people = decide(result.covered, config)
+        problems = {pk: problem for pk, problem in people.items() if problem}
         result.owed = len(owed)
-        result.recipients = sorted({item.recipient_id for item in owed})
+        result.unreachable = sum(1 for item in owed if item.recipient_id in problems)
+        result.recipients = sorted({item.recipient_id for item in owed} - set(problems))
         result.decide_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        record(owed)
+        record(owed, problems)
         SweepRun.objects.bulk_create([SweepRun(run_date=day) for day in result.covered], ignore_conflicts=True)
         SweepRun.objects.filter(run_date__in=result.covered).update(finished_at=timezone.now())
         # The whole catch-up counts on today's row: one sweep recorded them all.
         SweepRun.objects.filter(run_date=today).update(reminders_recorded=result.owed)
         result.record_seconds = time.perf_counter() - started
         if queue:
-            # After commit, so a worker never looks for rows it cannot see yet; robust, so a broker
-            # hiccup leaves the rows pending for the next sweep instead of failing this one.
-            transaction.on_commit(queue_digests, robust=True)
+            # After commit, so a worker never looks for rows it cannot see yet.
+            transaction.on_commit(queue, robust=True)
     return result
+
+
+def missed_today(now=None):
+    """True when today's sweep should have finished by now (its hour plus a dispatch interval) and has not."""
+    now = timezone.localtime(now)
+    due = now.replace(hour=settings.REMINDER_SWEEP_HOUR, minute=settings.REMINDER_SWEEP_MINUTE, second=0)
+    due += datetime.timedelta(minutes=settings.REMINDER_DISPATCH_MINUTES)
+    done = SweepRun.objects.filter(run_date=now.date(), finished_at__isnull=False).exists()
+    return now >= due and not done

@@ -23,7 +23,8 @@ from agreements.bench import data
 from agreements.clock import local_today
 from agreements.models import ActionLine, Reminder, SweepRun
 from agreements.reminders import rules, sweep
-from agreements.reminders.delivery import deliver_digest, queue_digests, recipients_waiting
+from agreements.reminders.delivery import deliver_digest, recipients_waiting
+from agreements.tasks import queue_digests
 from commission.celery import app
 
 
