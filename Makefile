@@ -13,7 +13,9 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	@touch $(STAMP)
 
+# python-magic needs libmagic, Debian's libmagic1, to recognise uploaded documents by their content.
 setup: $(STAMP)
+	@$(PY) -c "import magic" 2>/dev/null || { apt-get update -qq && apt-get install -y -qq libmagic1 >/dev/null; }
 	@mkdir -p var/staticfiles var/media
 
 migrate: setup

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import feeds, health, imports, lists, pages, progress
+from .views import documents, feeds, health, imports, lists, pages, progress
 
 app_name = "agreements"
 
@@ -21,6 +21,11 @@ urlpatterns = [
     path("action-lines/export.xlsx", lists.action_line_export_xlsx, name="action_line_export_xlsx"),
     path("action-lines/<int:pk>/", pages.action_line_detail, name="action_line_detail"),
     path("action-lines/<int:pk>/update/", progress.post_update, name="action_line_update"),
+    path("sessions/<int:pk>/documents/", documents.attach_to_session, name="session_attach_document"),
+    path("meetings/<int:pk>/documents/", documents.attach_to_meeting, name="meeting_attach_document"),
+    path("agreements/<int:pk>/documents/", documents.attach_to_agreement, name="agreement_attach_document"),
+    path("action-lines/<int:pk>/documents/", documents.attach_to_action_line, name="action_line_attach_document"),
+    path("documents/<int:pk>/download/", documents.download, name="document_download"),
     path("imports/", imports.import_list, name="import_list"),
     path("imports/new/", imports.import_upload, name="import_upload"),
     path("imports/template.xlsx", imports.template_xlsx, name="import_template_xlsx"),

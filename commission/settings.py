@@ -198,6 +198,19 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Documents (agreements/uploads.py): the largest file accepted. MEDIA_ROOT is never served as such; the download
+# view checks access, then streams the file itself or, behind a proxy, names it in a header for the proxy to send:
+# DOCUMENTS_X_ACCEL_REDIRECT_PREFIX is nginx's `internal` location for MEDIA_ROOT (e.g. "/protected-media/");
+# DOCUMENTS_SENDFILE_HEADER=X-Sendfile hands Apache (mod_xsendfile) the file's path instead.
+DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MB", 25) * 1024 * 1024
+DOCUMENTS_X_ACCEL_REDIRECT_PREFIX = os.environ.get("DOCUMENTS_X_ACCEL_REDIRECT_PREFIX", "")
+DOCUMENTS_SENDFILE_HEADER = os.environ.get("DOCUMENTS_SENDFILE_HEADER", "")
+if DOCUMENT_MAX_BYTES < 1:
+    fail("DOCUMENT_MAX_MB must be at least 1")
+if DOCUMENTS_SENDFILE_HEADER not in ("", "X-Accel-Redirect", "X-Sendfile"):
+    fail(f"DOCUMENTS_SENDFILE_HEADER must be X-Accel-Redirect or X-Sendfile, not {DOCUMENTS_SENDFILE_HEADER!r}")
+if DOCUMENTS_SENDFILE_HEADER == "X-Accel-Redirect" and not DOCUMENTS_X_ACCEL_REDIRECT_PREFIX:
+    fail("DOCUMENTS_SENDFILE_HEADER=X-Accel-Redirect needs DOCUMENTS_X_ACCEL_REDIRECT_PREFIX")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -11,5 +9,6 @@ urlpatterns = [
     path("accounts/", include("agreements.signin.urls")),
     # Open to everyone: the sign-in page has the language switcher too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # Uploaded files are never served from /media/: only agreements:document_download hands them out.
     path("", include("agreements.urls")),
-] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+]

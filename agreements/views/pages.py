@@ -22,6 +22,7 @@ from ..access import (
     get_meeting_for_user,
     get_session_for_user,
     person_of,
+    visible_documents,
 )
 from ..clock import local_today
 from ..models import OPEN_STATUSES, ActionLine, Agreement, Commission, DeadlineChange, ProgressUpdate, Session
@@ -215,6 +216,7 @@ def session_detail(request, pk):
         "agreement_total": agreements.filter(session=session).count(),
         "line_totals": _line_totals(lines.filter(agreement__session=session), today),
         "agreements_url": _list_url("agreements:agreement_list", session=session.pk),
+        "documents": visible_documents(request.user).filter(session=session),
     }
     return render(request, "agreements/session_detail.html", context)
 
@@ -233,7 +235,7 @@ def meeting_detail(request, pk):
     context = {
         "meeting": meeting,
         "agreements": agreements,
-        "documents": meeting.documents.all(),
+        "documents": visible_documents(request.user).filter(meeting=meeting),
         "today": local_today(),
     }
     return render(request, "agreements/meeting_detail.html", context)
@@ -263,7 +265,7 @@ def agreement_detail(request, pk):
         "action_lines": agreement.action_lines.select_related(*LINE_TABLE_RELATED).order_by("due_date", "id"),
         "updates": updates.order_by("-created_at", "-id"),
         "deadline_changes": changes.order_by("-changed_at", "-id"),
-        "documents": agreement.documents.all(),
+        "documents": visible_documents(user).filter(agreement=agreement),
         "today": local_today(),
     }
     return render(request, "agreements/agreement_detail.html", context)
@@ -283,6 +285,7 @@ def action_line_detail(request, pk):
         "updates": line.progress_updates.select_related("author").order_by("-created_at", "-id"),
         "deadline_changes": line.deadline_changes.select_related("changed_by").order_by("-changed_at", "-id"),
         "reminders": line.reminders.select_related("recipient").order_by("-created_at", "-id"),
+        "documents": visible_documents(user).filter(action_line=line),
         "can_report": can_report_progress(user, line),
         "today": local_today(),
     }
