@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Commission, SectoralMeeting, Session
 
+from .confidential import ConfidentialAdmin
 from .documents import DocumentInline
 from .layout import ReadableFieldsMixin
 from .progress import format_progress
@@ -57,8 +58,9 @@ class SessionAdmin(admin.ModelAdmin):
         return session.roman_number
 
 
-class AgreementInline(ReadableFieldsMixin, admin.StackedInline):
-    """The meeting's outcomes in one place; action lines and institutions go on each agreement's own page."""
+class AgreementInline(ConfidentialAdmin, ReadableFieldsMixin, admin.StackedInline):
+    """The meeting's outcomes in one place; action lines and institutions go on each agreement's own page.
+    Only the agreements the reader is cleared for are listed."""
 
     model = Agreement
     fields = [

@@ -22,12 +22,20 @@ class ConfidentialAdmin:
         condition = self.visibility_condition(request.user)
         return queryset if condition is None else queryset.filter(condition)
 
-    def history_view(self, request, object_id, extra_context=None):
-        # simple_history falls back to the latest historical copy when the queryset hides the object.
+    def visible_or_404(self, request, object_id):
         try:
             visible = self.get_queryset(request).filter(pk=object_id).exists()
         except (ValueError, ValidationError):
             visible = False
         if not visible:
             raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple_history falls back to the latest historical copy when the queryset hides the object.
+        self.visible_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history reads a past version from the history table, which the queryset does not filter.
+        self.visible_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
