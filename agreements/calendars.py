@@ -24,9 +24,11 @@ def line_event(line, stamp):
     event.add("uid", event_uid(line))
     event.add("dtstamp", stamp)
     event.add("last-modified", line.updated_at)
-    # An all-day event: DTSTART as a DATE, DTEND the next day (exclusive, RFC 5545).
+    # An all-day event: DTSTART as a DATE, DTEND the next day (exclusive, RFC 5545). No day follows 9999-12-31
+    # (a row older than the date rule): without DTEND an all-day event lasts that one day all the same.
     event.add("dtstart", line.due_date)
-    event.add("dtend", line.due_date + datetime.timedelta(days=1))
+    if line.due_date < datetime.date.max:
+        event.add("dtend", line.due_date + datetime.timedelta(days=1))
     event.add("summary", _("Deadline: %(title)s") % {"title": line.title})
     session = agreement.session
     details = [

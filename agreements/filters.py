@@ -14,10 +14,11 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from . import search
+from . import carry_over, search
 from .clock import local_today
 from .forms import DateInput, SuggestingTextInput
 from .models import ActionLine, Agreement, Commission, Country, Institution, Person, Sector, Session
+from .models.dates import validate_sane_date
 
 
 def institutions_named(text):
@@ -196,10 +197,18 @@ class AgreementFilter(ListFilterSet):
         widget=SuggestingTextInput(person_names),
     )
     signed_after = django_filters.DateFilter(
-        label=_("Signed on or after"), field_name="signed_date", lookup_expr="gte", widget=DateInput()
+        label=_("Signed on or after"),
+        field_name="signed_date",
+        lookup_expr="gte",
+        validators=[validate_sane_date],
+        widget=DateInput(),
     )
     signed_before = django_filters.DateFilter(
-        label=_("Signed on or before"), field_name="signed_date", lookup_expr="lte", widget=DateInput()
+        label=_("Signed on or before"),
+        field_name="signed_date",
+        lookup_expr="lte",
+        validators=[validate_sane_date],
+        widget=DateInput(),
     )
     has_overdue = django_filters.BooleanFilter(
         label=_("Only agreements with overdue action lines"), method="filter_has_overdue", widget=checkbox()
@@ -214,7 +223,7 @@ class AgreementFilter(ListFilterSet):
     def rows(cls, user, today):
         """What the list shows to `user`: visible agreements with their placement, progress and line counts."""
         return (
-            Agreement.objects.visible_to(user)
+            carry_over.agreements_with_carry_over(Agreement.objects.visible_to(user))
             .select_related("commission", "session", "sector")
             .defer("search_vector")
             .annotate(
@@ -261,10 +270,18 @@ class MyActionLineFilter(ListFilterSet):
     )
     overdue = django_filters.BooleanFilter(label=_("Only overdue"), method="filter_overdue", widget=checkbox())
     due_after = django_filters.DateFilter(
-        label=_("Deadline on or after"), field_name="due_date", lookup_expr="gte", widget=DateInput()
+        label=_("Deadline on or after"),
+        field_name="due_date",
+        lookup_expr="gte",
+        validators=[validate_sane_date],
+        widget=DateInput(),
     )
     due_before = django_filters.DateFilter(
-        label=_("Deadline on or before"), field_name="due_date", lookup_expr="lte", widget=DateInput()
+        label=_("Deadline on or before"),
+        field_name="due_date",
+        lookup_expr="lte",
+        validators=[validate_sane_date],
+        widget=DateInput(),
     )
 
     main_fields = ("q", "status", "overdue")
@@ -275,7 +292,7 @@ class MyActionLineFilter(ListFilterSet):
     @classmethod
     def rows(cls, user):
         return (
-            ActionLine.objects.visible_to(user)
+            carry_over.lines_with_carry_over(ActionLine.objects.visible_to(user))
             .select_related(
                 "agreement",
                 "responsible_person",

@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import ActionLine
+from .models.dates import validate_sane_date
 
 
 class DateInput(forms.DateInput):
@@ -92,6 +93,7 @@ class ProgressUpdateForm(forms.Form):
     new_due_date = forms.DateField(
         label=_("New deadline"),
         required=False,
+        validators=[validate_sane_date],
         error_messages={"invalid": _("Enter the new deadline as a real date.")},
         help_text=_("Leave empty to keep the current deadline."),
         widget=DateInput(),

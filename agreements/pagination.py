@@ -4,6 +4,10 @@ from functools import cached_property
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 
+# The largest OFFSET PostgreSQL and SQLite take (a signed 64-bit integer): a page starting beyond it
+# cannot hold a row, and asking the database for it fails instead of finding nothing.
+MAX_OFFSET = 2**63 - 1
+
 
 class CappedPage(Page):
     """A page of a list whose length is known only up to the cap; `more` says whether rows follow it."""
@@ -43,15 +47,26 @@ class CappedPaginator(Paginator):
     def is_capped(self):
         return self.count > self.cap
 
-    def page(self, number):
+    def validate_number(self, number):
+        """Past the cap any page number may hold rows, up to the last page a database can reach."""
         if not self.is_capped:
-            return super().page(number)
+            return super().validate_number(number)
         try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
             number = int(number)
         except (TypeError, ValueError):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if (number - 1) * self.per_page > MAX_OFFSET:
+            raise EmptyPage(self.error_messages["no_results"])
+        return number
+
+    def page(self, number):
+        if not self.is_capped:
+            return super().page(number)
+        number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])
         if not rows and number > 1:

@@ -19,9 +19,14 @@ class ActionLineAdminForm(forms.ModelForm):
         # The admin adds the fields of its fieldsets; the deadline is the one this form works on.
         fields = ["due_date"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Known before saving: once saved, a new line has a primary key like any other.
+        self.adding = self.instance._state.adding
+
     def deadline_moved(self):
         # A new line has no deadline to move: its first deadline becomes the original one.
-        return self.instance.pk is not None and "due_date" in self.changed_data
+        return not self.adding and "due_date" in self.changed_data
 
     def clean(self):
         cleaned_data = super().clean()
