@@ -200,3 +200,13 @@ def get_document_for_user(request, pk):
 def can_manage_access(user):
     """Only the secretariat keeps access lists."""
     return is_secretariat(user)
+
+
+def can_record_outcomes(user):
+    """The secretariat records meetings, agreements and action lines on the outcomes page."""
+    return is_secretariat(user) and user.has_perm("agreements.add_agreement")
+
+
+def require_outcomes_editor(request):
+    if not can_record_outcomes(request.user):
+        raise PermissionDenied

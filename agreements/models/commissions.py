@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .reference import Country, Institution, Sector
@@ -97,6 +98,19 @@ class Session(models.Model):
     def get_absolute_url(self):
         return reverse("agreements:session_detail", args=[self.pk])
 
+    def date_problem(self, day):
+        """Why a sectoral meeting on `day` cannot belong to this session, or "" when it can."""
+        start = date_format(self.start_date, "DATE_FORMAT")
+        if self.end_date and not self.start_date <= day <= self.end_date:
+            end = date_format(self.end_date, "DATE_FORMAT")
+            return _("The meeting must be held during its session, from %(start)s to %(end)s.") % {
+                "start": start,
+                "end": end,
+            }
+        if day < self.start_date:
+            return _("The meeting cannot be held before its session begins on %(start)s.") % {"start": start}
+        return ""
+
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         # Agreements and action lines keep a copy of their commission for the lists' filters.
@@ -132,10 +146,17 @@ class SectoralMeeting(models.Model):
         return f"{self.sector} — {self.session}"
 
     def clean(self):
+        errors = {}
         if self.session_id and self.sector_id:
             twins = SectoralMeeting.objects.filter(session_id=self.session_id, sector_id=self.sector_id)
             if twins.exclude(pk=self.pk).exists():
-                raise ValidationError({"sector": _("This session already has a meeting for this sector.")})
+                errors["sector"] = _("This session already has a meeting for this sector.")
+        if self.session_id and self.date:
+            problem = self.session.date_problem(self.date)
+            if problem:
+                errors["date"] = problem
+        if errors:
+            raise ValidationError(errors)
 
     def get_absolute_url(self):
         return reverse("agreements:meeting_detail", args=[self.pk])

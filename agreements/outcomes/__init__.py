@@ -1,0 +1,1 @@
+"""Recording a sectoral meeting's outcomes on one page: the meeting, its agreements and their action lines."""
