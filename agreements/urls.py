@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import documents, feeds, health, imports, lists, pages, progress
+from .views import documents, feeds, health, imports, lists, outcomes, pages, progress, suggest
 
 app_name = "agreements"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("commissions/<int:pk>/calendar.ics", feeds.commission_feed, name="commission_feed"),
     path("sessions/<int:pk>/", pages.session_detail, name="session_detail"),
     path("meetings/<int:pk>/", pages.meeting_detail, name="meeting_detail"),
+    path("meetings/record/", outcomes.record_outcomes, name="outcomes_new"),
+    path("meetings/<int:pk>/outcomes/", outcomes.edit_outcomes, name="outcomes_edit"),
+    path("suggest/people/", suggest.people, name="suggest_people"),
+    path("suggest/institutions/", suggest.institutions, name="suggest_institutions"),
+    path("suggest/references/", suggest.references, name="suggest_references"),
     path("agreements/", lists.agreement_list, name="agreement_list"),
     path("agreements/export.csv", lists.agreement_export_csv, name="agreement_export_csv"),
     path("agreements/export.xlsx", lists.agreement_export_xlsx, name="agreement_export_xlsx"),
