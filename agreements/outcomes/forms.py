@@ -124,10 +124,10 @@ INSTITUTION_OF = {"responsible_person": "responsible_institution", "counterpart_
 
 
 class LineForm(ReportUnknownFieldsMixin, forms.ModelForm):
-    responsible_person = NameField("people", "ours", label=_("Our responsible person"))
-    responsible_institution = NameField("institutions", "ours", label=_("Our institution"))
-    counterpart_person = NameField("people", "theirs", label=_("Counterpart person"))
-    counterpart_institution = NameField("institutions", "theirs", label=_("Counterpart institution"))
+    responsible_person = NameField("people", "ours", label=_("Responsible, our side"))
+    responsible_institution = NameField("institutions", "ours", label=_("Institution, our side"))
+    counterpart_person = NameField("people", "theirs", label=_("Responsible, counterpart"))
+    counterpart_institution = NameField("institutions", "theirs", label=_("Institution, counterpart"))
 
     class Meta:
         model = ActionLine

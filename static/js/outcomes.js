@@ -68,6 +68,26 @@
     }
   });
 
+  // ---------- A reason only when a deadline moves ----------
+
+  function showReasonIfMoved(reason) {
+    var wrapper = reason.closest(".outcome-field");
+    var due = reason.closest(".outcome-line").querySelector('input[name$="-due_date"]');
+    var needed = due.value !== due.defaultValue || reason.value || wrapper.classList.contains("form-group-error");
+    wrapper.hidden = !needed;
+  }
+
+  form.querySelectorAll('input[name$="-deadline_reason"]').forEach(showReasonIfMoved);
+
+  form.addEventListener("input", function (event) {
+    if (event.target.matches('.outcome-line input[name$="-due_date"]')) {
+      var reason = event.target.closest(".outcome-line").querySelector('input[name$="-deadline_reason"]');
+      if (reason) {
+        showReasonIfMoved(reason);
+      }
+    }
+  });
+
   // ---------- Suggestions ----------
 
   var known = { people: new Map(), institutions: new Map() };
