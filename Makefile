@@ -13,9 +13,14 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	@touch $(STAMP)
 
+# WeasyPrint draws the briefing pack with Pango, HarfBuzz and fontconfig, in DejaVu fonts; the tests read the PDF's
+# text with pdftotext (poppler-utils).
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1 fonts-dejavu-core poppler-utils
+
 # python-magic needs libmagic, Debian's libmagic1, to recognise uploaded documents by their content.
 setup: $(STAMP)
 	@$(PY) -c "import magic" 2>/dev/null || { apt-get update -qq && apt-get install -y -qq libmagic1 >/dev/null; }
+	@dpkg -s $(PDF_PACKAGES) >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq $(PDF_PACKAGES) >/dev/null; }
 	@mkdir -p var/staticfiles var/media
 
 migrate: setup

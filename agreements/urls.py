@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import documents, feeds, health, imports, lists, outcomes, pages, progress, suggest
+from .views.briefing import follow_up, follow_up_pdf, follow_up_xlsx
 
 app_name = "agreements"
 
@@ -9,6 +10,9 @@ urlpatterns = [
     path("commissions/", pages.commission_list, name="commission_list"),
     path("commissions/<int:pk>/", pages.commission_detail, name="commission_detail"),
     path("commissions/<int:pk>/calendar.ics", feeds.commission_feed, name="commission_feed"),
+    path("commissions/<int:pk>/follow-up/", follow_up, name="follow_up"),
+    path("commissions/<int:pk>/follow-up.xlsx", follow_up_xlsx, name="follow_up_xlsx"),
+    path("commissions/<int:pk>/briefing.pdf", follow_up_pdf, name="follow_up_pdf"),
     path("sessions/<int:pk>/", pages.session_detail, name="session_detail"),
     path("meetings/<int:pk>/", pages.meeting_detail, name="meeting_detail"),
     path("meetings/record/", outcomes.record_outcomes, name="outcomes_new"),
