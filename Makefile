@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: run test setup migrate demo lint format check bench-reminders bench-pages security-scan worker beat clean
+.PHONY: run test setup migrate demo lint format check bench-reminders bench-pages bench-import security-scan worker beat clean
 
 # Reinstall only when requirements.txt changes.
 $(STAMP): requirements.txt
@@ -61,6 +61,13 @@ bench-pages: setup
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_pages --action-lines $(BENCH_ACTION_LINES) \
 		--seconds $(BENCH_SECONDS) $(if $(BENCH_ONLY),--only "$(BENCH_ONLY)")
+
+# Not a test: seconds and rows/second to preview and apply a generated 10,000-row XLSX import, on its own
+# smaller PostgreSQL database (created if missing), then the same file again (all unchanged) and a changed one.
+BENCH_IMPORT_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/commission_bench_import
+BENCH_IMPORT_ROWS ?= 10000
+bench-import: setup
+	DATABASE_URL=$(BENCH_IMPORT_DATABASE_URL) $(PY) manage.py bench_import --rows $(BENCH_IMPORT_ROWS)
 
 # Not a test: sqlmap against every filter parameter of the lists and their exports, signed in, on a throwaway
 # PostgreSQL database (created, filled with the demo data and dropped; its name must end in _security), then

@@ -192,7 +192,7 @@ class Checker:
             return
         for key in AGREEMENT_COLUMNS:
             value, first = values[key], group.values[key]
-            if value is None:
+            if value is None or value == first:
                 continue
             if first is None:
                 group.values[key], group.from_row[key] = value, number
@@ -220,6 +220,8 @@ class Checker:
                 self.progress(done)
         self.progress(len(rows))
         self.plan.agreements = [agreement for agreement in agreements.values() if agreement]
+        # In the order of the spreadsheet: by row, then left to right ("B" before "AA").
+        self.plan.errors.sort(key=lambda error: (error["row"] or 0, len(error["letter"]), error["letter"]))
         return self.plan
 
     def placement(self, group):

@@ -8,6 +8,7 @@ user's language. Meanings are interface text and go through gettext.
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.utils import translation
@@ -153,6 +154,7 @@ COLUMNS = [
 BY_KEY = {column.key: column for column in COLUMNS}
 
 
+@lru_cache(maxsize=65536)  # a file repeats its commission, sectors, people and choices on every row
 def normalise(text):
     """How headers, names and choices are compared: case, accents and repeated spaces do not matter."""
     decomposed = unicodedata.normalize("NFKD", str(text))
