@@ -6,3 +6,10 @@ class AgreementsConfig(AppConfig):
     name = "agreements"
     verbose_name = _("Commissions and agreements")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from .placement import reinstall_sqlite_triggers
+
+        post_migrate.connect(reinstall_sqlite_triggers, sender=self)

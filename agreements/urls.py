@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import documents, feeds, health, imports, lists, outcomes, pages, progress, suggest
+from .views import carry_over, documents, feeds, health, imports, lists, outcomes, pages, progress, suggest
 from .views.briefing import follow_up, follow_up_pdf, follow_up_xlsx
 
 app_name = "agreements"
@@ -14,6 +14,7 @@ urlpatterns = [
     path("commissions/<int:pk>/follow-up.xlsx", follow_up_xlsx, name="follow_up_xlsx"),
     path("commissions/<int:pk>/briefing.pdf", follow_up_pdf, name="follow_up_pdf"),
     path("sessions/<int:pk>/", pages.session_detail, name="session_detail"),
+    path("sessions/<int:pk>/next/", carry_over.prepare_next_session, name="prepare_next_session"),
     path("meetings/<int:pk>/", pages.meeting_detail, name="meeting_detail"),
     path("meetings/record/", outcomes.record_outcomes, name="outcomes_new"),
     path("meetings/<int:pk>/outcomes/", outcomes.edit_outcomes, name="outcomes_edit"),

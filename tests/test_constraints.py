@@ -111,6 +111,27 @@ def _twin_external_reference(make, build):
     return build(make, external_reference="HOJA-1")
 
 
+def _carried_twice(make):
+    first = make.agreement()
+    later = make.agreement(carried_over_from=first)
+    placement = {"session": later.session, "commission": later.commission, "sector": later.sector}
+    return Agreement(meeting=later.meeting, reference_code="TWIN-1", title="Twin", carried_over_from=first, **placement)
+
+
+def _line_carried_twice(make):
+    first = make.action_line()
+    later = make.action_line(carried_over_from=first)
+    return ActionLine(
+        agreement=later.agreement,
+        commission=later.commission,
+        sector=later.sector,
+        title="Twin",
+        due_date=DAY,
+        original_due_date=DAY,
+        carried_over_from=first,
+    )
+
+
 def _import_past_its_total(make):
     from agreements.models import SpreadsheetImport
 
@@ -221,6 +242,12 @@ CASES = {
         lambda make: _twin_external_reference(make, _line),
         "external_reference",
         "Another action line already has this external reference.",
+    ),
+    "agreement_carried_over_once_per_session": Case(
+        _carried_twice, NON_FIELD_ERRORS, "This agreement has already been carried over to that session."
+    ),
+    "action_line_carried_over_once_per_agreement": Case(
+        _line_carried_twice, NON_FIELD_ERRORS, "This action line has already been carried over to that agreement."
     ),
     "import_progress_within_total": Case(
         _import_past_its_total, NON_FIELD_ERRORS, "Constraint “import_progress_within_total” is violated."

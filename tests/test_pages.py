@@ -375,7 +375,11 @@ def add_rows(world, make, n):
         make.session(make.commission())
         make.session(world.commission)
         other_meeting = make.meeting(world.session_8)
-        agreement = make.agreement(world.meeting, coordinator=make.person(), carried_over_from=world.agreement)
+        # Carried over from an earlier agreement each (one successor per session), and world.agreement continued in
+        # a later session each time.
+        earlier = make.agreement(make.meeting(world.session_7))
+        agreement = make.agreement(world.meeting, coordinator=make.person(), carried_over_from=earlier)
+        make.agreement(make.meeting(make.session(world.commission)), carried_over_from=world.agreement)
         agreement.our_institutions.add(make.institution())
         make.action_line(
             agreement,
@@ -386,7 +390,8 @@ def add_rows(world, make, n):
             counterpart_institution=make.institution(),
         )
         make.agreement(other_meeting)
-        line = make.action_line(world.agreement, due_date=TODAY - 3 * DAY, carried_over_from=world.parts)
+        line = make.action_line(world.agreement, due_date=TODAY - 3 * DAY, carried_over_from=make.action_line(earlier))
+        make.action_line(agreement, carried_over_from=world.parts)
         ProgressUpdate.objects.create(action_line=line, author=world.focal, note="Avance", percent_complete=10)
         ProgressUpdate.objects.create(action_line=world.parts, author=world.editor, note="Otro avance")
         line.change_deadline(TODAY + 9 * DAY, "Nueva fecha", world.editor)

@@ -119,8 +119,8 @@ class ActionLine(models.Model):
         verbose_name=_("continues"),
         help_text=_("The action line of an earlier session that this one carries over."),
     )
-    # Copied from the agreement on save: every list filters on them, and joins through
-    # agreement → meeting → session → commission dominate the cost of a filtered page.
+    # Copies of the agreement's placement, kept by database triggers (agreements/placement.py): every list filters
+    # on them, and joins through agreement → meeting → session → commission dominate the cost of a filtered page.
     commission = models.ForeignKey(
         Commission, models.PROTECT, related_name="+", editable=False, verbose_name=_("commission")
     )
@@ -166,6 +166,12 @@ class ActionLine(models.Model):
                 name="action_line_external_reference_unique",
                 violation_error_code="unique",
                 violation_error_message=_("Another action line already has this external reference."),
+            ),
+            # A line is carried over once under an agreement (which itself is carried once per session).
+            models.UniqueConstraint(
+                fields=["carried_over_from", "agreement"],
+                name="action_line_carried_over_once_per_agreement",
+                violation_error_message=_("This action line has already been carried over to that agreement."),
             ),
             *(
                 models.CheckConstraint(condition=sane_date_condition(field), name=f"action_line_{field}_in_range")
@@ -243,6 +249,8 @@ class ActionLine(models.Model):
     def save(self, *args, **kwargs):
         if self.original_due_date is None:
             self.original_due_date = self.due_date
+        # The database sets the placement (agreements/placement.py); reading it here keeps this instance right and
+        # names a placement for SQLite, whose triggers run after the insert.
         moved = self.agreement_id != self._loaded_agreement_id
         if self.agreement_id and (self._state.adding or moved or not self.commission_id or not self.sector_id):
             placement = Agreement.objects.values("commission_id", "sector_id").get(pk=self.agreement_id)

@@ -111,7 +111,8 @@ class Agreement(models.Model):
         verbose_name=_("access list"),
         help_text=_("Users who may see this agreement although its confidentiality would not let them."),
     )
-    # Copied from the meeting on save: lists filter on them without joining meeting → session → commission.
+    # Copies of the meeting's placement, kept by database triggers (agreements/placement.py): lists filter on them
+    # without joining meeting → session → commission.
     session = models.ForeignKey(Session, models.PROTECT, related_name="+", editable=False, verbose_name=_("session"))
     commission = models.ForeignKey(
         Commission, models.PROTECT, related_name="+", editable=False, verbose_name=_("commission")
@@ -161,6 +162,12 @@ class Agreement(models.Model):
                 violation_error_code="unique",
                 violation_error_message=_("Another agreement already has this external reference."),
             ),
+            # Carrying over twice into the same session would make two successors of one agreement.
+            models.UniqueConstraint(
+                fields=["carried_over_from", "session"],
+                name="agreement_carried_over_once_per_session",
+                violation_error_message=_("This agreement has already been carried over to that session."),
+            ),
             *(
                 models.CheckConstraint(condition=sane_date_condition(field), name=f"agreement_{field}_in_range")
                 for field in ("signed_date", "entry_into_force_date", "expiry_date")
@@ -209,20 +216,10 @@ class Agreement(models.Model):
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
-        meeting_moved = self.pk and self.meeting_id != self._loaded_meeting_id
+        # The database sets the placement and carries it to the lines (agreements/placement.py); reading it here
+        # keeps this instance right after save and names a placement for SQLite, whose triggers run after insert.
         self.copy_placement_from_meeting()
         super().save(*args, **kwargs)
-        if meeting_moved:
-            self.action_lines.update(commission_id=self.commission_id, sector_id=self.sector_id)
-        self._loaded_meeting_id = self.meeting_id
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_meeting_id = instance.__dict__.get("meeting_id")
-        return instance
-
-    _loaded_meeting_id = None
 
     def copy_placement_from_meeting(self):
         meeting = SectoralMeeting.objects.select_related("session").get(pk=self.meeting_id)

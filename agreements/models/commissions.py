@@ -111,19 +111,6 @@ class Session(models.Model):
             return _("The meeting cannot be held before its session begins on %(start)s.") % {"start": start}
         return ""
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        # Agreements and action lines keep a copy of their commission for the lists' filters.
-        from .action_lines import ActionLine
-        from .agreements import Agreement
-
-        Agreement.objects.filter(session=self).exclude(commission_id=self.commission_id).update(
-            commission_id=self.commission_id
-        )
-        ActionLine.objects.filter(agreement__session=self).exclude(commission_id=self.commission_id).update(
-            commission_id=self.commission_id
-        )
-
 
 class SectoralMeeting(models.Model):
     session = models.ForeignKey(Session, models.CASCADE, related_name="meetings", verbose_name=_("session"))
@@ -160,15 +147,3 @@ class SectoralMeeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("agreements:meeting_detail", args=[self.pk])
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        # Agreements and action lines keep a copy of their meeting's placement for the lists' filters.
-        from .action_lines import ActionLine
-
-        commission_id = Session.objects.values_list("commission_id", flat=True).get(pk=self.session_id)
-        placement = {"session_id": self.session_id, "commission_id": commission_id, "sector_id": self.sector_id}
-        self.agreements.exclude(**placement).update(**placement)
-        ActionLine.objects.filter(agreement__meeting=self).exclude(
-            commission_id=commission_id, sector_id=self.sector_id
-        ).update(commission_id=commission_id, sector_id=self.sector_id)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from .. import carry_over
 from ..access import (
     can_report_progress,
     get_action_line_for_user,
@@ -217,15 +218,18 @@ def session_detail(request, pk):
         "line_totals": _line_totals(lines.filter(agreement__session=session), today),
         "agreements_url": _list_url("agreements:agreement_list", session=session.pk),
         "documents": visible_documents(request.user).filter(session=session),
+        "carry_over": carry_over.session_figures(session, request.user),
     }
     return render(request, "agreements/session_detail.html", context)
 
 
 def meeting_detail(request, pk):
     meeting = get_meeting_for_user(request, pk)
-    lines = ActionLine.objects.select_related(*LINE_TABLE_RELATED).order_by("due_date", "id")
+    lines = carry_over.lines_with_carry_over(ActionLine.objects.select_related(*LINE_TABLE_RELATED)).order_by(
+        "due_date", "id"
+    )
     agreements = (
-        Agreement.objects.visible_to(request.user)
+        carry_over.agreements_with_carry_over(Agreement.objects.visible_to(request.user))
         .filter(meeting=meeting)
         .with_progress()
         .select_related("coordinator")
@@ -262,7 +266,9 @@ def agreement_detail(request, pk):
         "continued_by": Agreement.objects.visible_to(user)
         .filter(carried_over_from=agreement)
         .select_related("session"),
-        "action_lines": agreement.action_lines.select_related(*LINE_TABLE_RELATED).order_by("due_date", "id"),
+        "action_lines": carry_over.lines_with_carry_over(
+            agreement.action_lines.select_related(*LINE_TABLE_RELATED)
+        ).order_by("due_date", "id"),
         "updates": updates.order_by("-created_at", "-id"),
         "deadline_changes": changes.order_by("-changed_at", "-id"),
         "documents": visible_documents(user).filter(agreement=agreement),
