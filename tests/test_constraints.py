@@ -138,6 +138,44 @@ def _import_past_its_total(make):
     return SpreadsheetImport(file="documents/x", file_name="acuerdos.xlsx", rows_total=10, rows_done=11)
 
 
+def _twin_follow(make):
+    from agreements.models import Follow
+
+    follow = Follow.objects.create(user=make.user(), agreement=make.agreement())
+    return Follow(user=follow.user, agreement=follow.agreement)
+
+
+def _twin_notice(make, event):
+    from agreements.models import FollowNotice
+
+    line = make.action_line()
+    if event == "progress_update":
+        source = ProgressUpdate.objects.create(action_line=line, note="Llegó el primer lote.")
+        kind = "progress"
+    else:
+        source = DeadlineChange.objects.create(
+            action_line=line, old_date=line.due_date, new_date=DAY, reason="Embarque"
+        )
+        kind = "deadline"
+    values = {"follower": make.user(), "agreement": line.agreement, "kind": kind, event: source}
+    FollowNotice.objects.create(**values)
+    return FollowNotice(**values)
+
+
+def _unsent_notice(make):
+    from agreements.models import FollowNotice
+
+    agreement = make.agreement()
+    return FollowNotice(follower=make.user(), agreement=agreement, kind="status", status="sent")
+
+
+def _link_expiring_at_once(make):
+    from agreements.models import UpdateLink
+
+    now = timezone.now()
+    return UpdateLink(action_line=make.action_line(), person=make.person(), token="t", created_at=now, expires_at=now)
+
+
 def _twin_access_grant(make):
     agreement, user = make.agreement(), make.user()
     AgreementAccess.objects.create(agreement=agreement, user=user)
@@ -251,6 +289,23 @@ CASES = {
     ),
     "import_progress_within_total": Case(
         _import_past_its_total, NON_FIELD_ERRORS, "Constraint “import_progress_within_total” is violated."
+    ),
+    "follow_once_per_user": Case(_twin_follow, NON_FIELD_ERRORS, "Follow with this User and Agreement already exists."),
+    "follow_notice_once_per_update": Case(
+        lambda make: _twin_notice(make, "progress_update"),
+        NON_FIELD_ERRORS,
+        "Constraint “follow_notice_once_per_update” is violated.",
+    ),
+    "follow_notice_once_per_deadline_change": Case(
+        lambda make: _twin_notice(make, "deadline_change"),
+        NON_FIELD_ERRORS,
+        "Constraint “follow_notice_once_per_deadline_change” is violated.",
+    ),
+    "follow_notice_sent_at_iff_sent": Case(
+        _unsent_notice, NON_FIELD_ERRORS, "Constraint “follow_notice_sent_at_iff_sent” is violated."
+    ),
+    "update_link_expires_after_sending": Case(
+        _link_expiring_at_once, NON_FIELD_ERRORS, "Constraint “update_link_expires_after_sending” is violated."
     ),
     "agreement_access_once_per_user": Case(
         _twin_access_grant, NON_FIELD_ERRORS, "Access grant with this Agreement and User already exists."

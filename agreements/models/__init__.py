@@ -1,7 +1,9 @@
 from .action_lines import OPEN_STATUSES, ActionLine, DeadlineChange, ProgressUpdate
 from .agreements import Agreement, AgreementAccess
 from .commissions import Commission, SectoralMeeting, Session, to_roman
+from .counterpart import UpdateLink
 from .documents import Document
+from .following import Follow, FollowNotice
 from .imports import SpreadsheetImport
 from .reference import Country, Institution, Person, Sector
 from .reminders import Reminder, SweepRun
@@ -15,6 +17,8 @@ __all__ = [
     "Country",
     "DeadlineChange",
     "Document",
+    "Follow",
+    "FollowNotice",
     "Institution",
     "Person",
     "ProgressUpdate",
@@ -24,5 +28,6 @@ __all__ = [
     "SectoralMeeting",
     "Session",
     "SweepRun",
+    "UpdateLink",
     "to_roman",
 ]

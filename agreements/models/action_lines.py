@@ -327,7 +327,13 @@ class DeadlineChange(models.Model):
 
 
 class ProgressUpdate(models.Model):
-    """A dated note on an action line; blank fields leave the line as it was."""
+    """A dated note on an action line; blank fields leave the line as it was. An update reported through a signed
+    link waits for an editor's approval before it changes the line."""
+
+    class Review(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        PENDING = "pending", _("Awaiting approval")
+        REJECTED = "rejected", _("Rejected")
 
     action_line = models.ForeignKey(
         ActionLine, models.CASCADE, related_name="progress_updates", verbose_name=_("action line")
@@ -343,6 +349,23 @@ class ProgressUpdate(models.Model):
         _("new achieved quantity"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     new_due_date = models.DateField(_("new deadline"), null=True, blank=True, validators=[validate_sane_date])
+    review = models.CharField(_("review"), max_length=10, choices=Review, default=Review.APPROVED)
+    # The person who reported it: the account's person, or the person a signed link was sent to.
+    reported_by = models.ForeignKey(
+        Person, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("reported by")
+    )
+    via_link = models.ForeignKey(
+        "UpdateLink", models.SET_NULL, null=True, blank=True, related_name="updates", verbose_name=_("through link")
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -367,6 +390,8 @@ class ProgressUpdate(models.Model):
             models.Index(fields=["action_line", "-created_at"], name="progress_update_line"),
             # The dashboard's ten latest updates.
             models.Index(fields=["-created_at"], name="progress_update_latest"),
+            # The editors' queue of updates awaiting approval.
+            models.Index(fields=["created_at"], condition=Q(review="pending"), name="progress_update_to_review"),
         ]
 
     def __str__(self):

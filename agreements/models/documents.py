@@ -68,6 +68,15 @@ class Document(models.Model):
     action_line = models.ForeignKey(
         ActionLine, models.CASCADE, null=True, blank=True, related_name="documents", verbose_name=_("action line")
     )
+    # Evidence sent with a progress update: shown once the update is approved.
+    progress_update = models.ForeignKey(
+        "ProgressUpdate",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("progress update"),
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
