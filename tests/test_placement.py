@@ -226,3 +226,25 @@ def test_check_placement_repair_puts_rows_right(chain, capsys):
     call_command("check_placement", "--repair")
     assert "Repaired 1 agreements" in capsys.readouterr().out
     assert_no_drift()
+
+
+def test_a_spreadsheet_import_applied_leaves_no_drift(client, settings, tmp_path, import_world, import_editor):
+    from tests.test_imports import GOOD_ROWS, apply_import, upload, xlsx
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    record = apply_import(client, upload(client, xlsx(GOOD_ROWS)))
+    assert record.status == "applied"
+    assert Agreement.objects.count() == 2
+    assert_no_drift()
+
+
+@pytest.fixture
+def import_world(make):
+    from tests.test_imports import world
+
+    return world.__wrapped__(make)
+
+
+@pytest.fixture
+def import_editor(client, make, in_english):
+    client.force_login(make.user(groups=["Editor"]))
