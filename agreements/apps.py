@@ -13,3 +13,7 @@ class AgreementsConfig(AppConfig):
         from .placement import reinstall_sqlite_triggers
 
         post_migrate.connect(reinstall_sqlite_triggers, sender=self)
+
+        from .following import notices
+
+        notices.connect()

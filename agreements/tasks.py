@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
+from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
+from .following import delivery as following_delivery
+from .following import outbox as following_outbox
 from .imports import runs as import_runs
 from .models.reminders import ReminderDispatch
 from .reminders import delivery, sweep
@@ -30,20 +33,25 @@ class Queued:
 
 
 def queue_digests(recipient_ids=None):
-    """One task per person (by default everyone with reminders waiting); a task too many sends nothing twice.
+    """One task per person (by default everyone with reminders or followed-agreement news waiting, and every
+    account with news and no person to carry it); a task too many sends nothing twice.
 
     If the broker cannot be reached, this says so in the log and in its result and stops: the rows stay
     pending in the outbox and the dispatcher queues them once the broker is back.
     """
-    recipient_ids = delivery.recipients_waiting() if recipient_ids is None else list(recipient_ids)
-    for done, recipient_id in enumerate(recipient_ids):
+    accounts = []
+    if recipient_ids is None:
+        recipient_ids = delivery.recipients_waiting()
+        accounts = sorted(following_outbox.accounts_waiting(timezone.now()))
+    calls = [(send_reminder_digest, pk) for pk in recipient_ids] + [(send_follow_digest, pk) for pk in accounts]
+    for done, (task, pk) in enumerate(calls):
         try:
-            send_reminder_digest.delay(recipient_id)
+            task.delay(pk)
         except BrokerUnreachable as error:
-            left = len(recipient_ids) - done
+            left = len(calls) - done
             logger.warning("Could not queue %d reminder digests, left for the dispatcher: %s", left, error)
             return Queued(done, left)
-    return Queued(len(recipient_ids), 0)
+    return Queued(len(calls), 0)
 
 
 def retry_within(retries):
@@ -83,6 +91,13 @@ def send_reminder_digest(self, recipient_id):
         token=self.request.id,
         retry_within=retry_within(self.request.retries),
     )
+    return {"sent": done.sent, "failed": done.failed, "dropped": done.dropped}
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, autoretry_for=RETRY_ERRORS, **RETRYING)
+def send_follow_digest(self, user_id):
+    """The digest of an account that follows agreements and has no person to carry its news."""
+    done = following_delivery.deliver_account_digest(user_id, last_attempt=self.request.retries >= self.max_retries)
     return {"sent": done.sent, "failed": done.failed, "dropped": done.dropped}
 
 

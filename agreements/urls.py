@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import carry_over, documents, feeds, health, imports, lists, outcomes, pages, progress, suggest
 from .views.briefing import follow_up, follow_up_pdf, follow_up_xlsx
+from .views.following import follow, following_list, unfollow
 
 app_name = "agreements"
 
@@ -25,6 +26,9 @@ urlpatterns = [
     path("agreements/export.csv", lists.agreement_export_csv, name="agreement_export_csv"),
     path("agreements/export.xlsx", lists.agreement_export_xlsx, name="agreement_export_xlsx"),
     path("agreements/<int:pk>/", pages.agreement_detail, name="agreement_detail"),
+    path("agreements/<int:pk>/follow/", follow, name="follow"),
+    path("agreements/<int:pk>/unfollow/", unfollow, name="unfollow"),
+    path("following/", following_list, name="following_list"),
     path("action-lines/", lists.action_line_list, name="action_line_list"),
     path("action-lines/mine/", lists.my_action_lines, name="my_action_lines"),
     path("action-lines/export.csv", lists.action_line_export_csv, name="action_line_export_csv"),

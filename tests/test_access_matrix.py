@@ -88,6 +88,12 @@ MATRIX = [
     # The access list: kept by the secretariat alone (refused before the agreement is even looked up).
     ("agreements:grant_access",                    "restricted",              "302 302", "405 403", "405 403", "405 403", "405 403", "405 403", "405 403", "405 403", "405 302", "405 302"),
     ("agreements:revoke_access",                   "grant",                   "302 302", "405 403", "405 403", "405 403", "405 403", "405 403", "405 403", "405 403", "405 302", "405 302"),
+    # Following: any user follows an agreement they can see (POST, then back to it), and lists what they follow.
+    ("agreements:follow",                          "public",                  "302 302", "405 302", "405 302", "405 302", "405 302", "405 302", "405 302", "405 302", "405 302", "405 302"),
+    ("agreements:follow",                          "restricted",              "302 302", "405 404", "405 404", "405 404", "405 404", "405 404", "405 302", "405 404", "405 302", "405 302"),
+    ("agreements:unfollow",                        "public",                  "302 302", "405 302", "405 302", "405 302", "405 302", "405 302", "405 302", "405 302", "405 302", "405 302"),
+    ("agreements:unfollow",                        "restricted",              "302 302", "405 404", "405 404", "405 404", "405 404", "405 404", "405 302", "405 404", "405 302", "405 302"),
+    ("agreements:following_list",                  None,                      "302 302", "200 200", "200 200", "200 200", "200 200", "200 200", "200 200", "200 200", "200 200", "200 200"),
     # Action lines: their responsible people see them whatever the agreement's level, and report on them.
     ("agreements:action_line_detail",              "public line",             "302 302", "200 200", "200 200", "200 200", "200 200", "200 200", "200 200", "200 200", "200 200", "200 200"),
     ("agreements:action_line_detail",              "internal line",           "302 302", "200 200", "404 404", "200 200", "200 200", "200 200", "200 200", "200 200", "200 200", "200 200"),

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from ..following import notices
 from ..models import ActionLine, Agreement, DeadlineChange, SectoralMeeting, Session
 from .lookups import in_chunks
 
@@ -36,6 +37,12 @@ def write(plan, *, user, reason):
     history = {"default_user": user, "default_change_reason": reason[:100], "default_date": now}
     agreements = write_agreements(plan.agreements, placements, now, history)
     write_lines(plan.lines, agreements, now, history, reason, user)
+
+
+def tell_followers(changed, deadline_changes, user):
+    """Bulk writes skip the signals that record what followers are owed (agreements/following/notices.py)."""
+    notices.record_status_changes(changed, user)
+    notices.record_deadline_changes(deadline_changes, user)
 
 
 def placement_of(meeting_ids):
@@ -115,6 +122,7 @@ def write_agreements(operations, placements, now, history):
         agreement.updated_at = now
     if rows:
         bulk_update_with_history(list(rows.values()), Agreement, sorted(fields), batch_size=BATCH, **history)
+        tell_followers(rows.values(), [], history["default_user"])
     for agreement in moved:
         # Lines the file does not name follow their agreement too, as Agreement.save() would make them.
         agreement.action_lines.update(commission_id=agreement.commission_id, sector_id=agreement.sector_id)
@@ -156,3 +164,4 @@ def write_lines(operations, agreements, now, history, reason, user):
     if rows:
         bulk_update_with_history(list(rows.values()), ActionLine, sorted(fields), batch_size=BATCH, **history)
     DeadlineChange.objects.bulk_create(deadline_changes, batch_size=BATCH)
+    tell_followers(rows.values(), deadline_changes, user)

@@ -25,7 +25,7 @@ import logging
 import smtplib
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -34,7 +34,9 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from ..clock import local_today
-from ..models import Reminder
+from ..following import digest as followed
+from ..following import outbox as notices
+from ..models import Person, Reminder
 from ..models.reference import email_problem
 from .digest import build_digest
 
@@ -81,6 +83,8 @@ class Claim:
     token: str
     at: datetime.datetime
     ids: tuple[int, ...]
+    # FollowNotice rows claimed in the same transaction, for the digest's "Agreements you follow".
+    notice_ids: tuple[int, ...] = ()
 
     def rows(self, ids=None):
         return Reminder.objects.filter(pk__in=self.ids if ids is None else ids).held_by(self.token, self.at)
@@ -91,9 +95,11 @@ def stale_claims_before(now):
 
 
 def recipients_waiting(now=None):
-    """People with reminders a new task may deliver: pending rows, or rows whose task has not come back."""
-    waiting = Reminder.objects.waiting(stale_claims_before(now or timezone.now()))
-    return sorted(set(waiting.values_list("recipient_id", flat=True)))
+    """People with reminders a new task may deliver: pending rows, or rows whose task has not come back; and
+    people whose account follows agreements with news due (agreements/following/outbox.py)."""
+    now = now or timezone.now()
+    waiting = Reminder.objects.waiting(stale_claims_before(now))
+    return sorted(set(waiting.values_list("recipient_id", flat=True)) | notices.people_waiting(now))
 
 
 def new_token():
@@ -117,13 +123,16 @@ def claim(recipient_id, now, token):
         return Claim(token, now, tuple(sorted(row[0] for row in cursor.fetchall())))
 
 
-def mark_sent(held, ids=None):
-    """Record that the rows went out; retried briefly on a broken connection, since the message already left."""
+def mark_sent(held, ids=None, notice_ids=()):
+    """Record that the rows (and notices) went out; retried briefly on a broken connection, since the message
+    already left."""
     ids = list(held.ids if ids is None else ids)
     for wait in (*MARK_SENT_WAITS, None):
         try:
             with transaction.atomic(savepoint=False):
-                changed = held.rows(ids).update(status=Reminder.Status.SENT, sent_at=timezone.now(), last_error="")
+                now = timezone.now()
+                changed = held.rows(ids).update(status=Reminder.Status.SENT, sent_at=now, last_error="")
+                notices.mark_sent(notice_ids, held.at, now)
             break
         except DATABASE_ERRORS:
             if wait is None or connection.in_atomic_block:
@@ -139,13 +148,20 @@ def release(held, ids, error, failed, retry_within=None):
     """Give the rows back: failed (listed in the admin for a resend), or pending for this task's retry,
     which is due within `retry_within` seconds; no other task takes them before that plus the claim timeout."""
     fields = {"last_error": describe(error)[:2000]}
+    retry_at = held.at + datetime.timedelta(seconds=retry_within or 0)
     if failed:
         fields.update(status=Reminder.Status.FAILED, claim_token="", retry_at=None)
     else:
-        retry_at = held.at + datetime.timedelta(seconds=retry_within or 0)
         fields.update(status=Reminder.Status.PENDING, retry_at=retry_at)
     with transaction.atomic(savepoint=False):
         held.rows(ids).update(**fields)
+        if failed:
+            # A notice has no failed state to wait in: one that cannot reach its follower is dropped.
+            notices.drop(held.notice_ids, held.at)
+        elif ids:
+            notices.hold_for_retry(held.notice_ids, held.at, retry_at)
+        else:
+            notices.release(held.notice_ids, held.at)
 
 
 def describe(error):
@@ -198,8 +214,12 @@ def deliver_digest(recipient_id, last_attempt=False, today=None, token=None, ret
     the last attempt: then the rows are marked failed instead. DATABASE_ERRORS are raised for a retry too.
     """
     now = timezone.now()
-    held = claim(recipient_id, now, token or new_token())
-    if not held.ids:
+    token = token or new_token()
+    with transaction.atomic():
+        # Notices first: a retrying task finds the notices it held through its Reminder rows' claim.
+        notice_ids = notices.claim_for_person(recipient_id, now, token)
+        held = replace(claim(recipient_id, now, token), notice_ids=notice_ids)
+    if not held.ids and not held.notice_ids:
         return Delivery()
     rows = list(
         Reminder.objects.filter(pk__in=held.ids).select_related(
@@ -215,18 +235,26 @@ def deliver_digest(recipient_id, last_attempt=False, today=None, token=None, ret
         # Never sent and no longer owed; a new deadline has rows of its own.
         with transaction.atomic(savepoint=False):
             held.rows(gone).delete()
-    if not owed:
-        return Delivery(dropped=len(gone))
+    person = rows[0].recipient if rows else Person.objects.select_related("user").get(pk=recipient_id)
+    told, untold = followed.load(held.notice_ids, person.user) if held.notice_ids else ([], [])
+    if untold:
+        # Checked now, not when they followed: news of an agreement they are no longer cleared for is not told.
+        notices.drop(untold, held.at)
+    dropped = len(gone) + len(untold)
+    if not owed and not told:
+        return Delivery(dropped=dropped)
     owed_ids = [row.pk for row in owed]
-    person = owed[0].recipient
+    told_ids = [notice.pk for notice in told]
+    count = len(owed_ids) + len(told_ids)
     problem = "The person is inactive." if not person.is_active else email_problem(person.email)
     if problem:
         # Refused before SMTP: a malformed address would otherwise be accepted by the client and "sent".
         release(held, owed_ids, ValueError(problem), failed=True)
-        return Delivery(failed=len(owed_ids), dropped=len(gone))
+        return Delivery(failed=count, dropped=dropped)
     try:
-        message = build_digest(person, owed, today or local_today(), message_id(recipient_id, owed_ids))
-        send_then_quit(message, lambda: mark_sent(held, owed_ids))
+        ids = [*owed_ids, *(f"n{pk}" for pk in told_ids)]
+        message = build_digest(person, owed, today or local_today(), message_id(recipient_id, ids), followed=told)
+        send_then_quit(message, lambda: mark_sent(held, owed_ids, told_ids))
     except DATABASE_ERRORS:
         raise
     except TRANSIENT_ERRORS as error:
@@ -235,13 +263,13 @@ def deliver_digest(recipient_id, last_attempt=False, today=None, token=None, ret
         if not give_up:
             raise
         logger.warning("Reminder digest to person %s failed: %s", recipient_id, describe(error))
-        return Delivery(failed=len(owed_ids), dropped=len(gone))
+        return Delivery(failed=count, dropped=dropped)
     except Exception as error:
         # A bug, not the network: retrying will not help; the admin lists the rows for a resend after the fix.
         release(held, owed_ids, error, failed=True)
         logger.exception("Reminder digest to person %s failed", recipient_id)
-        return Delivery(failed=len(owed_ids), dropped=len(gone))
-    return Delivery(sent=len(owed_ids), dropped=len(gone))
+        return Delivery(failed=count, dropped=dropped)
+    return Delivery(sent=count, dropped=dropped)
 
 
 def deliver_waiting(today=None):

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from ..access import email_shows_line
+from ..following.digest import followed_context
 
 ESCALATION_KINDS = ("escalation_coordinator", "escalation_superior")
 
@@ -72,9 +73,10 @@ def digest_context(person, reminders, today):
     }
 
 
-def build_digest(person, reminders, today, message_id):
-    """An EmailMultiAlternatives (text and HTML) for `person`, rendered in their language."""
-    context = digest_context(person, reminders, today)
+def build_digest(person, reminders, today, message_id, followed=()):
+    """An EmailMultiAlternatives (text and HTML) for `person`, rendered in their language; `followed` are the
+    FollowNotice rows told after the deadlines, under "Agreements you follow"."""
+    context = digest_context(person, reminders, today) | followed_context(followed)
     with translation.override(person.language or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string("emails/reminder_digest_subject.txt", context).split())
         text = render_to_string("emails/reminder_digest.txt", context)

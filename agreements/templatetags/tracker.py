@@ -119,6 +119,7 @@ NAV_SECTIONS = {
     "action_line_detail": "action_lines",
     "action_line_update": "action_lines",
     "my_action_lines": "mine",
+    "following_list": "following",
     "outcomes_new": "outcomes",
     "outcomes_edit": "commissions",
     "import_list": "imports",

@@ -5,6 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from agreements.clock import local_today
+from agreements.following.delivery import deliver_waiting_accounts
 from agreements.reminders import delivery, sweep
 
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, date=None, **options):
         today = parse_date(date) if date else local_today()
         result = sweep.run_sweep(today, queue=False)
-        done = delivery.deliver_waiting(today=today)
+        done = delivery.deliver_waiting(today=today) + deliver_waiting_accounts(today=today)
         covered = ", ".join(day.isoformat() for day in result.covered)
         self.stdout.write(f"Days covered: {covered}")
         self.stdout.write(f"Open lines checked: {result.lines_checked}")
