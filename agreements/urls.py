@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import carry_over, documents, feeds, health, imports, lists, outcomes, pages, progress, suggest
+from .views import access_list, carry_over, documents, feeds, health, imports, lists, outcomes, pages, progress, suggest
 from .views.briefing import follow_up, follow_up_pdf, follow_up_xlsx
 from .views.following import follow, following_list, unfollow
 
@@ -26,6 +26,8 @@ urlpatterns = [
     path("agreements/export.csv", lists.agreement_export_csv, name="agreement_export_csv"),
     path("agreements/export.xlsx", lists.agreement_export_xlsx, name="agreement_export_xlsx"),
     path("agreements/<int:pk>/", pages.agreement_detail, name="agreement_detail"),
+    path("agreements/<int:pk>/access/", access_list.grant_access, name="grant_access"),
+    path("agreements/<int:pk>/access/<int:grant_pk>/remove/", access_list.revoke_access, name="revoke_access"),
     path("agreements/<int:pk>/follow/", follow, name="follow"),
     path("agreements/<int:pk>/unfollow/", unfollow, name="unfollow"),
     path("following/", following_list, name="following_list"),

@@ -14,14 +14,17 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from .. import carry_over
+from .. import access_list, carry_over
 from ..access import (
+    can_manage_access,
     can_report_progress,
+    can_see_agreement,
     get_action_line_for_user,
     get_agreement_for_user,
     get_commission_for_user,
     get_meeting_for_user,
     get_session_for_user,
+    mark_hidden_agreements,
     person_of,
     visible_documents,
 )
@@ -117,7 +120,7 @@ def dashboard(request):
     my_lines = []
     if person is not None:
         mine = lines.open().responsible(person).select_related(*LINE_TABLE_RELATED)
-        my_lines = list(mine.order_by("due_date", "id")[:MY_ITEMS_ON_DASHBOARD])
+        my_lines = mark_hidden_agreements(mine.order_by("due_date", "id")[:MY_ITEMS_ON_DASHBOARD], user)
     latest = (
         ProgressUpdate.objects.filter(action_line__in=lines)
         .select_related("action_line__agreement", "author")
@@ -274,6 +277,9 @@ def agreement_detail(request, pk):
         "documents": visible_documents(user).filter(agreement=agreement),
         "today": local_today(),
     }
+    if can_manage_access(user):
+        context["grant_form"] = access_list.GrantForm(agreement)
+        context["grants"] = access_list.grants_of(agreement)
     return render(request, "agreements/agreement_detail.html", context)
 
 
@@ -293,6 +299,8 @@ def action_line_detail(request, pk):
         "reminders": line.reminders.select_related("recipient").order_by("-created_at", "-id"),
         "documents": visible_documents(user).filter(action_line=line),
         "can_report": can_report_progress(user, line),
+        # A line's responsible person may see the line of a restricted agreement, not the agreement's page.
+        "agreement_visible": can_see_agreement(user, line.agreement_id),
         "today": local_today(),
     }
     return render(request, "agreements/action_line_detail.html", context)
