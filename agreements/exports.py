@@ -20,7 +20,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from .models import OPEN_STATUSES, ActionLine, Agreement, to_roman
+from . import deadlines
+from .models import ActionLine, Agreement, to_roman
 
 CHUNK_SIZE = 2000
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -121,7 +122,7 @@ def action_line_export(queryset, today):
     yes, no = _("Yes"), _("No")
 
     def overdue(row):
-        return yes if row["status"] in OPEN_STATUSES and row["due_date"] < today else no
+        return yes if deadlines.is_overdue(row["status"], row["due_date"], today) else no
 
     columns = [
         Column(_("Agreement reference"), lambda row: row["agreement__reference_code"]),

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from . import carry_over, search
+from . import carry_over, deadlines, search
 from .clock import local_today
 from .forms import DateInput, SuggestingTextInput
 from .models import ActionLine, Agreement, Commission, Country, Institution, Person, Sector, Session
@@ -269,6 +269,13 @@ class MyActionLineFilter(ListFilterSet):
         widget=select(),
     )
     overdue = django_filters.BooleanFilter(label=_("Only overdue"), method="filter_overdue", widget=checkbox())
+    deadline = django_filters.ChoiceFilter(
+        label=_("Deadline"),
+        choices=[(state.value, state.label) for state in deadlines.OPEN_STATES],
+        empty_label=_("Any deadline"),
+        method="filter_deadline",
+        widget=select(),
+    )
     due_after = django_filters.DateFilter(
         label=_("Deadline on or after"),
         field_name="due_date",
@@ -311,6 +318,9 @@ class MyActionLineFilter(ListFilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(self.today) if value else queryset
+
+    def filter_deadline(self, queryset, name, value):
+        return queryset.in_state(value, self.today)
 
 
 class ActionLineFilter(MyActionLineFilter):

@@ -257,6 +257,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 
+# A deadline this many days away or fewer (but not today) is "due soon" on every page, list,
+# chart, export and email (agreements/deadlines.py).
+DUE_SOON_DAYS = env_int("DUE_SOON_DAYS", 7)
+
 # Reminder rules (see agreements/reminders/rules.py).
 REMINDER_DAYS_BEFORE = [14, 7, 1]
 REMINDER_OVERDUE_EVERY_DAYS = 7

@@ -147,7 +147,8 @@ def test_dashboard_counts_agreements_by_status_and_lines_by_deadline(client, wor
     assert 'aria-label="In implementation: 1"' in page
     assert 'aria-label="Agreed: 1"' in page  # the earlier agreement; the restricted one is not counted
     assert 'aria-label="Overdue: 1"' in page
-    assert 'aria-label="Due within 7 days: 1"' in page
+    assert 'aria-label="Due in the next 7 days: 1"' in page
+    assert 'aria-label="Due today: 0"' in page
     assert 'aria-label="Done: 1"' in page
 
 
@@ -446,11 +447,11 @@ def test_roman_and_deadline_wording(make):
     line = make.action_line(due_date=TODAY - 5 * DAY)
     assert (days_label(line, TODAY), deadline_state(line, TODAY)) == ("5 days overdue", "overdue")
     line.due_date = TODAY
-    assert (days_label(line, TODAY), deadline_state(line, TODAY)) == ("due today", "due-soon")
+    assert (days_label(line, TODAY), deadline_state(line, TODAY)) == ("due today", "today")
     line.due_date = TODAY + DAY
     assert days_label(line, TODAY) == "in 1 day"
     line.status, line.percent_complete, line.completed_date = "done", 100, TODAY
-    assert (days_label(line, TODAY), deadline_state(line, TODAY)) == ("", "")
+    assert (days_label(line, TODAY), deadline_state(line, TODAY)) == ("", "done")
 
 
 def test_bar_chart_writes_svg_numbers_unlocalised_in_spanish():

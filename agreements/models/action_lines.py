@@ -24,7 +24,13 @@ class ActionLineQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
     def overdue(self, today):
-        return self.open().filter(due_date__lt=today)
+        return self.in_state("overdue", today)
+
+    def in_state(self, state, today):
+        """Lines whose deadline stands in `state` ("overdue", "today", "soon", …) on `today` (agreements/deadlines)."""
+        from ..deadlines import condition
+
+        return self.filter(condition(state, today))
 
     def due_between(self, first, last):
         return self.open().filter(due_date__gte=first, due_date__lte=last)
@@ -217,11 +223,14 @@ class ActionLine(models.Model):
     def is_open(self):
         return self.status in OPEN_STATUSES
 
-    def is_overdue(self, today=None):
-        return self.is_open and self.due_date < (today or local_today())
+    def deadline_state(self, today=None):
+        """Where the deadline stands: one rule for every page, list and email (agreements/deadlines.py)."""
+        from ..deadlines import line_state
 
-    def days_overdue(self, today=None):
-        return ((today or local_today()) - self.due_date).days
+        return line_state(self, today or local_today())
+
+    def is_overdue(self, today=None):
+        return self.deadline_state(today) == "overdue"
 
     def clean(self):
         errors = {}

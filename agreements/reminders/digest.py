@@ -8,6 +8,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from .. import deadlines
 from ..access import email_shows_line
 from ..following.digest import followed_context
 
@@ -48,7 +49,7 @@ def digest_items(person, reminders, today):
     return [
         DigestItem(
             line=rows[0].action_line,
-            days_overdue=(today - rows[0].action_line.due_date).days,
+            days_overdue=-deadlines.days_left(rows[0].action_line.due_date, today),
             escalated=any(row.kind in ESCALATION_KINDS for row in rows),
             url=settings.SITE_URL + rows[0].action_line.get_absolute_url(),
             shown=email_shows_line(person, rows[0].action_line),
@@ -59,9 +60,14 @@ def digest_items(person, reminders, today):
 
 def digest_context(person, reminders, today):
     items = digest_items(person, reminders, today)
-    overdue = sorted((item for item in items if item.days_overdue > 0), key=lambda item: -item.days_overdue)
-    due_today = [item for item in items if item.days_overdue == 0]
-    coming_up = sorted((item for item in items if item.days_overdue < 0), key=lambda item: item.days_left)
+    State = deadlines.State
+
+    def in_state(*states):
+        return [item for item in items if deadlines.date_state(item.line.due_date, today) in states]
+
+    overdue = sorted(in_state(State.OVERDUE), key=lambda item: -item.days_overdue)
+    due_today = in_state(State.TODAY)
+    coming_up = sorted(in_state(State.SOON, State.LATER), key=lambda item: item.days_left)
     return {
         "person": person,
         "overdue": overdue,

@@ -4,8 +4,8 @@ from django import template
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from agreements import deadlines
 from agreements.access import can_see_agreement
 from agreements.models import ActionLine, Agreement, Commission, SectoralMeeting, Session, to_roman
 
@@ -25,28 +25,32 @@ def roman(number):
     return to_roman(number) if number > 0 else number
 
 
+# States whose cue is a coloured tag; a later deadline is told in plain grey words.
+URGENT_STATES = (deadlines.State.OVERDUE, deadlines.State.TODAY, deadlines.State.SOON)
+
+
 @register.filter
 def days_label(line, today):
     """How the deadline of an open line stands today: "5 days overdue", "due today", "in 3 days"."""
-    if not line.is_open or today is None:
+    if today is None:
         return ""
-    days = (line.due_date - today).days
-    if days < 0:
-        return ngettext("%(count)d day overdue", "%(count)d days overdue", -days) % {"count": -days}
-    if days == 0:
-        return _("due today")
-    return ngettext("in %(count)d day", "in %(count)d days", days) % {"count": days}
+    return deadlines.cue(line.status, line.due_date, today)
 
 
 @register.filter
 def deadline_state(line, today):
-    """CSS state of a line's deadline: "overdue", "due-soon" (within 7 days) or ""."""
-    if not line.is_open or today is None:
+    """Where a line's deadline stands (agreements/deadlines.py): "overdue", "today", "soon", "later", "done",
+    "cancelled"; its tag is the CSS class tag-<state>."""
+    if today is None:
         return ""
-    days = (line.due_date - today).days
-    if days < 0:
-        return "overdue"
-    return "due-soon" if days <= 7 else ""
+    return deadlines.line_state(line, today).value
+
+
+@register.inclusion_tag("includes/deadline_cue.html")
+def deadline_cue(line, today):
+    """The cue beside a line's deadline, coloured by its state; nothing once the line is closed."""
+    state = deadline_state(line, today)
+    return {"state": state, "cue": days_label(line, today), "urgent": state in URGENT_STATES}
 
 
 def _session_trail(session):

@@ -13,7 +13,6 @@ that writes, or a test) the snapshot does not change with the transaction's own 
 are not cached there; nor on databases without snapshots.
 """
 
-import datetime
 import hashlib
 from collections import defaultdict
 
@@ -22,6 +21,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Avg, Count, Q, Sum
 from django.db.models.functions import Coalesce
 
+from .. import deadlines
 from ..access import audience_key
 from ..models import OPEN_STATUSES, ActionLine, Agreement
 
@@ -66,8 +66,6 @@ def dashboard(user, today):
     """Agreements by status, open lines by where their deadline stands, and progress per sector."""
     agreements = Agreement.objects.visible_to(user)
     lines = ActionLine.objects.visible_to(user)
-    week, month = today + datetime.timedelta(days=7), today + datetime.timedelta(days=30)
-    is_open = Q(status__in=OPEN_STATUSES)
     sectors = (
         lines.exclude(status=ActionLine.Status.CANCELLED)
         .order_by("sector__name")
@@ -78,13 +76,8 @@ def dashboard(user, today):
         "agreements": agreements.aggregate(
             **{status.value: Count("pk", filter=Q(status=status)) for status in Agreement.Status}
         ),
-        "lines": lines.aggregate(
-            overdue=Count("pk", filter=is_open & Q(due_date__lt=today)),
-            week=Count("pk", filter=is_open & Q(due_date__gte=today, due_date__lte=week)),
-            month=Count("pk", filter=is_open & Q(due_date__gt=week, due_date__lte=month)),
-            later=Count("pk", filter=is_open & Q(due_date__gt=month)),
-            done=Count("pk", filter=Q(status=ActionLine.Status.DONE)),
-        ),
+        # Open lines by where their deadline stands, and the done ones (agreements/deadlines.py).
+        "lines": lines.aggregate(**deadlines.counts(today, (*deadlines.OPEN_STATES, deadlines.State.DONE))),
         "sectors": list(sectors),
     }
 
@@ -96,7 +89,8 @@ def per_commission(user, today):
     for row in agreements.annotate(n=Count("pk")):
         counts[row["commission"]]["agreement_count"] = row["n"]
     lines = ActionLine.objects.visible_to(user).open().order_by().values("commission")
-    for row in lines.annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today))):
+    overdue = deadlines.condition(deadlines.State.OVERDUE, today)
+    for row in lines.annotate(open=Count("pk"), overdue=Count("pk", filter=overdue)):
         counts[row["commission"]].update(open_count=row["open"], overdue_count=row["overdue"])
     return dict(counts)
 
@@ -117,7 +111,7 @@ def per_session(user, commission_id, today):
     for row in lines.values("agreement__session").annotate(
         total=Count("pk"),
         open=Count("pk", filter=is_open),
-        overdue=Count("pk", filter=is_open & Q(due_date__lt=today)),
+        overdue=Count("pk", filter=deadlines.condition(deadlines.State.OVERDUE, today)),
         done=Count("pk", filter=Q(status=ActionLine.Status.DONE)),
         percent_sum=Coalesce(Sum("percent_complete", filter=counted), 0),
         counted=Count("pk", filter=counted),

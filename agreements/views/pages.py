@@ -5,16 +5,14 @@ Every page runs a fixed number of queries whatever the number of rows: counts ar
 select or prefetch what their templates show.
 """
 
-import datetime
-
 from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
-from .. import access_list, carry_over
+from .. import access_list, carry_over, deadlines
 from ..access import (
     can_manage_access,
     can_report_progress,
@@ -63,7 +61,7 @@ def _line_totals(lines, today):
     return lines.aggregate(
         total=Count("pk"),
         open=Count("pk", filter=is_open),
-        overdue=Count("pk", filter=is_open & Q(due_date__lt=today)),
+        overdue=Count("pk", filter=deadlines.condition(deadlines.State.OVERDUE, today)),
         done=Count("pk", filter=Q(status=ActionLine.Status.DONE)),
         progress=Avg("percent_complete", filter=~Q(status=ActionLine.Status.CANCELLED)),
     )
@@ -85,20 +83,27 @@ def _agreement_status_bars(counts):
     ]
 
 
-def _line_state_bars(counts, today):
-    """Action lines by where their deadline stands, each bar linking to the list it counts."""
-    week, month = today + datetime.timedelta(days=7), today + datetime.timedelta(days=30)
-    day = datetime.timedelta(days=1)
+def _line_state_bars(counts):
+    """Action lines by where their deadline stands (agreements/deadlines.py), each bar linking to the list it counts."""
+    State = deadlines.State
+    soon = ngettext_lazy("Due in the next %(count)d day", "Due in the next %(count)d days", "count") % {
+        "count": deadlines.soon_days()
+    }
     states = [
-        ("overdue", _("Overdue"), {"overdue": "yes"}, "overdue"),
-        ("week", _("Due within 7 days"), {"status": "open", "due_after": today, "due_before": week}, "due-soon"),
-        ("month", _("Due in 8 to 30 days"), {"status": "open", "due_after": week + day, "due_before": month}, ""),
-        ("later", _("Due later"), {"status": "open", "due_after": month + day}, "muted"),
-        ("done", _("Done"), {"status": ActionLine.Status.DONE}, "done"),
+        (State.OVERDUE, State.OVERDUE.label, {"overdue": "yes"}),
+        (State.TODAY, State.TODAY.label, {"deadline": State.TODAY}),
+        (State.SOON, soon, {"deadline": State.SOON}),
+        (State.LATER, State.LATER.label, {"deadline": State.LATER}),
+        (State.DONE, State.DONE.label, {"status": ActionLine.Status.DONE}),
     ]
     return [
-        {"label": label, "value": counts[key], "url": _list_url("agreements:action_line_list", **params), "css": css}
-        for key, label, params, css in states
+        {
+            "label": label,
+            "value": counts[state.value],
+            "url": _list_url("agreements:action_line_list", **params),
+            "css": state.value,
+        }
+        for state, label, params in states
     ]
 
 
@@ -129,7 +134,7 @@ def dashboard(request):
     context = {
         "today": today,
         "agreement_bars": _agreement_status_bars(totals["agreements"]),
-        "line_bars": _line_state_bars(totals["lines"], today),
+        "line_bars": _line_state_bars(totals["lines"]),
         "sector_bars": sector_bars,
         "person": person,
         "my_lines": my_lines,
