@@ -1,5 +1,5 @@
 /* The outcomes page: rows added without a page load, names suggested as they are typed, a chosen person's
- * institution filled in, references suggested, and focus on the error summary after a failed save.
+ * institution filled in and references suggested. After a failed save, error-summary.js moves focus to the summary.
  * Everything here is an enhancement: without it the page's own buttons do the same through the server. */
 (function () {
   "use strict";
@@ -7,11 +7,6 @@
   var form = document.querySelector(".outcomes-form");
   if (!form) {
     return;
-  }
-
-  var summary = document.querySelector("[data-error-summary]");
-  if (summary) {
-    summary.focus();
   }
 
   // ---------- Rows ----------
