@@ -18,6 +18,9 @@ VARIABLES = set(re.findall(r'(?:environ\.get|env_\w+)\(\s*"([A-Z_]+)"', SETTINGS
 def clean_environment(**variables):
     env = {name: value for name, value in os.environ.items() if name not in VARIABLES}
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    # The browser tests allow Django's ORM in Playwright's event loop for the whole test process; a subprocess
+    # standing for a real deployment must not inherit that.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return env | variables
 
 
