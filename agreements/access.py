@@ -27,6 +27,7 @@ from .models import (
     Commission,
     Document,
     Person,
+    ProgressUpdate,
     SectoralMeeting,
     Session,
 )
@@ -94,7 +95,18 @@ def visible_documents(user):
     )
     if Level.INTERNAL in open_levels(user):
         allowed |= Q(session__isnull=False) | Q(meeting__isnull=False)
+    # Evidence sent with an update awaiting approval (or rejected) stays with the secretariat.
+    allowed &= Q(progress_update__isnull=True) | Q(progress_update__review=ProgressUpdate.Review.APPROVED)
     return documents.filter(allowed)
+
+
+def visible_progress_updates(user, updates=None):
+    """The progress updates `user` may read: updates awaiting approval, and rejected ones, are the
+    secretariat's alone. Narrows `updates` (default: all); what lines they belong to is for the caller."""
+    updates = ProgressUpdate.objects.all() if updates is None else updates
+    if is_secretariat(user):
+        return updates
+    return updates.filter(review=ProgressUpdate.Review.APPROVED)
 
 
 def mark_hidden_agreements(lines, user):
@@ -209,4 +221,14 @@ def can_record_outcomes(user):
 
 def require_outcomes_editor(request):
     if not can_record_outcomes(request.user):
+        raise PermissionDenied
+
+
+def can_review_updates(user):
+    """The secretariat sends signed update links, and approves or rejects what arrives through them."""
+    return is_secretariat(user) and user.has_perm("agreements.change_actionline")
+
+
+def require_reviewer(request):
+    if not can_review_updates(request.user):
         raise PermissionDenied

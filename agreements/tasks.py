@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
+from .counterpart import emails as update_link_emails
 from .following import delivery as following_delivery
 from .following import outbox as following_outbox
 from .imports import runs as import_runs
@@ -131,3 +133,24 @@ def apply_spreadsheet_import(import_id, language=None):
     """Redelivered after a lost worker, it re-checks and applies again: the first attempt's transaction wrote
     nothing, or it committed the import as applied and this one stops."""
     import_runs.apply_import(import_id, language)
+
+
+# Update links: the email that hands a line's responsible person their signed link, through the reminders' mail path.
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=delivery.TRANSIENT_ERRORS, **RETRYING)
+def send_update_link(link_id):
+    return {"sent": update_link_emails.send_link_email(link_id)}
+
+
+def queue_update_link(link_id):
+    """Ring for the link's email once the transaction that made the link commits. If the broker cannot be
+    reached, that is logged: the link is listed on the line and the editor can send a new one."""
+
+    def ring():
+        try:
+            send_update_link.delay(link_id)
+        except BrokerUnreachable as error:
+            logger.warning("Could not queue the email of update link %s: %s", link_id, error)
+
+    transaction.on_commit(ring)

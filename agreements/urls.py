@@ -1,6 +1,19 @@
 from django.urls import path
 
-from .views import access_list, carry_over, documents, feeds, health, imports, lists, outcomes, pages, progress, suggest
+from .views import (
+    access_list,
+    carry_over,
+    counterpart,
+    documents,
+    feeds,
+    health,
+    imports,
+    lists,
+    outcomes,
+    pages,
+    progress,
+    suggest,
+)
 from .views.briefing import follow_up, follow_up_pdf, follow_up_xlsx
 from .views.following import follow, following_list, unfollow
 
@@ -37,6 +50,12 @@ urlpatterns = [
     path("action-lines/export.xlsx", lists.action_line_export_xlsx, name="action_line_export_xlsx"),
     path("action-lines/<int:pk>/", pages.action_line_detail, name="action_line_detail"),
     path("action-lines/<int:pk>/update/", progress.post_update, name="action_line_update"),
+    path("action-lines/<int:pk>/links/", counterpart.send_link, name="update_link_send"),
+    path("action-lines/<int:pk>/links/<int:link_pk>/revoke/", counterpart.revoke_link, name="update_link_revoke"),
+    path("updates/awaiting-approval/", counterpart.awaiting_approval, name="updates_awaiting_approval"),
+    path("updates/<int:pk>/approve/", counterpart.approve_update, name="update_approve"),
+    path("updates/<int:pk>/reject/", counterpart.reject_update, name="update_reject"),
+    path("u/<str:signed>/", counterpart.link_page, name="update_link_page"),
     path("sessions/<int:pk>/documents/", documents.attach_to_session, name="session_attach_document"),
     path("meetings/<int:pk>/documents/", documents.attach_to_meeting, name="meeting_attach_document"),
     path("agreements/<int:pk>/documents/", documents.attach_to_agreement, name="agreement_attach_document"),

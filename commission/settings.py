@@ -304,6 +304,13 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50000)
 if IMPORT_BACKGROUND_ROWS < 0 or IMPORT_PREVIEW_ROWS < 1 or IMPORT_MAX_ROWS < 1:
     fail("IMPORT_BACKGROUND_ROWS must be 0 or more, IMPORT_PREVIEW_ROWS and IMPORT_MAX_ROWS at least 1")
 
+# Signed update links (agreements/counterpart/): a line's responsible person reports progress without an
+# account for this many days; at most UPDATE_LINK_POSTS_PER_HOUR updates per link and hour.
+UPDATE_LINK_DAYS = env_int("UPDATE_LINK_DAYS", 30)
+UPDATE_LINK_POSTS_PER_HOUR = env_int("UPDATE_LINK_POSTS_PER_HOUR", 10)
+if UPDATE_LINK_DAYS < 1 or UPDATE_LINK_POSTS_PER_HOUR < 1:
+    fail("UPDATE_LINK_DAYS and UPDATE_LINK_POSTS_PER_HOUR must be at least 1")
+
 # Demo accounts (load_demo, only with DEBUG on) share this password.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-commission-2026")
 

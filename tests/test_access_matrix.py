@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from agreements import roles
 from agreements.clock import local_today
+from agreements.counterpart import links
 from agreements.models import (
     Agreement,
     AgreementAccess,
@@ -32,6 +33,7 @@ from agreements.models import (
     Reminder,
     SpreadsheetImport,
     SweepRun,
+    UpdateLink,
 )
 from tests import factories as make
 
@@ -123,6 +125,17 @@ MATRIX = [
     ("agreements:import_template_csv",             None,                      "302 302", "403 405", "403 405", "403 405", "403 405", "403 405", "403 405", "403 405", "200 405", "200 405"),
     ("agreements:import_detail",                   "import",                  "302 302", "403 405", "403 405", "403 405", "403 405", "403 405", "403 405", "403 405", "200 405", "200 405"),
     ("agreements:import_apply",                    "import",                  "302 302", "405 403", "405 403", "405 403", "405 403", "405 403", "405 403", "405 403", "405 302", "405 302"),
+    # Update links: the secretariat sends and revokes them and reviews what arrives (refused before any lookup).
+    ("agreements:update_link_send",                "restricted line",         "302 302", "405 403", "405 403", "405 403", "405 403", "405 403", "405 403", "405 403", "405 302", "405 302"),
+    ("agreements:update_link_revoke",              "update link",             "302 302", "405 403", "405 403", "405 403", "405 403", "405 403", "405 403", "405 403", "405 302", "405 302"),
+    ("agreements:updates_awaiting_approval",       None,                      "302 302", "403 405", "403 405", "403 405", "403 405", "403 405", "403 405", "403 405", "200 405", "200 405"),
+    ("agreements:update_approve",                  "pending update",          "302 302", "405 403", "405 403", "405 403", "405 403", "405 403", "405 403", "405 403", "405 302", "405 302"),
+    ("agreements:update_reject",                   "pending update",          "302 302", "405 403", "405 403", "405 403", "405 403", "405 403", "405 403", "405 403", "405 302", "405 302"),
+    # The link's page needs no sign-in: the signed token is the key. Gone when expired or revoked, unknown when tampered.
+    ("agreements:update_link_page",                "signed link",             "200 302", "200 302", "200 302", "200 302", "200 302", "200 302", "200 302", "200 302", "200 302", "200 302"),
+    ("agreements:update_link_page",                "expired link",            "410 410", "410 410", "410 410", "410 410", "410 410", "410 410", "410 410", "410 410", "410 410", "410 410"),
+    ("agreements:update_link_page",                "revoked link",            "410 410", "410 410", "410 410", "410 410", "410 410", "410 410", "410 410", "410 410", "410 410", "410 410"),
+    ("agreements:update_link_page",                "tampered link",           "404 404", "404 404", "404 404", "404 404", "404 404", "404 404", "404 404", "404 404", "404 404", "404 404"),
     # Downloads follow what the document is filed with; session and meeting documents are internal.
     ("agreements:document_download",               "session doc",             "302 302", "200 405", "404 405", "200 405", "200 405", "200 405", "200 405", "200 405", "200 405", "200 405"),
     ("agreements:document_download",               "meeting doc",             "302 302", "200 405", "404 405", "200 405", "200 405", "200 405", "200 405", "200 405", "200 405", "200 405"),
@@ -152,7 +165,14 @@ MATRIX = [
 # fmt: on
 
 # Rows whose 302 for a stranger is not the sign-in page: they are open to everyone.
-OPEN_TO_STRANGERS = {"login", "logout", "set_language", "agreements:healthz", "agreements:person_feed"}
+OPEN_TO_STRANGERS = {
+    "login",
+    "logout",
+    "set_language",
+    "agreements:healthz",
+    "agreements:person_feed",
+    "agreements:update_link_page",
+}
 # The site's sign-in page, or the admin's (where the admin index sends a stranger).
 SIGN_IN_PAGES = ("login", "admin:login")
 # Admin pages the matrix must hold (the rest of the admin is Django's own, with the same checks).
@@ -243,6 +263,28 @@ def build_world():
         sent_at=timezone.now(),
     )
     grant = AgreementAccess.objects.create(agreement=restricted, user=users["granted"], granted_by=editor)
+    # Update links to the restricted line for its counterpart without an account, and an update awaiting approval.
+    now = timezone.now()
+    month = datetime.timedelta(days=30)
+
+    def update_link(token, **fields):
+        fields.setdefault("expires_at", now + month)
+        return UpdateLink.objects.create(
+            action_line=restricted_line, person=people["outsider"], token=token, created_by=editor, **fields
+        )
+
+    link = update_link("matrix-active")
+    update_link("matrix-expired", created_at=now - 2 * month, expires_at=now - month)
+    update_link("matrix-revoked", revoked_at=now, revoked_by=editor)
+    pending = ProgressUpdate.objects.create(
+        action_line=restricted_line,
+        note=f"Pendiente {WORD}",
+        percent_complete=40,
+        review=ProgressUpdate.Review.PENDING,
+        reported_by=people["outsider"],
+        via_link=link,
+    )
+    signed = links.signer().sign("matrix-active")
 
     def document(title, body=b"Plain text.\n", **owner):
         return Document.objects.create(
@@ -292,6 +334,12 @@ def build_world():
             "feed token": [people["focal"].feed_token],
             "restricted feed token": [people["rfocal"].feed_token],
             "unknown token": ["00000000-0000-4000-8000-000000000000"],
+            "update link": [restricted_line.pk, link.pk],
+            "pending update": [pending.pk],
+            "signed link": [signed],
+            "expired link": [links.signer().sign("matrix-expired")],
+            "revoked link": [links.signer().sign("matrix-revoked")],
+            "tampered link": [signed[:-4] + ("AAAA" if not signed.endswith("AAAA") else "BBBB")],
             # A past version of an object in the admin's history.
             "public version": [public.pk, public.history.earliest().history_id],
             "restricted version": [restricted.pk, restricted.history.earliest().history_id],
@@ -346,6 +394,8 @@ def upload():
 POST_BODIES = {
     "agreements:action_line_update": lambda world: {"note": "Done", "status": "in_progress", "percent_complete": 50},
     "agreements:grant_access": lambda world: {"username": "viewer"},
+    "agreements:update_link_send": lambda world: {"recipient": "counterpart"},
+    "agreements:update_link_page": lambda world: {"note": "Forty kits shipped.", "percent_complete": 40},
     "agreements:session_attach_document": lambda world: upload(),
     "agreements:meeting_attach_document": lambda world: upload(),
     "agreements:agreement_attach_document": lambda world: upload(),

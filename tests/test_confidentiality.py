@@ -83,6 +83,9 @@ CHANNELS = [
     ("action line XLSX",       "agreements:action_line_export_xlsx",          None,                      "",           LINE_READERS),
     ("action line search XLSX", "agreements:action_line_export_xlsx",         None,                      SEARCH,       LINE_READERS),
     ("commission feed",        "agreements:commission_feed",                  "commission",              "",           LINE_READERS),
+    # The signed link is the key to its one line, for the line's responsible person without an account.
+    ("update link page",       "agreements:update_link_page",                 "signed link",             "",           set(ROLES)),
+    ("updates awaiting approval", "agreements:updates_awaiting_approval",     None,                      "",           SECRETARIAT),
     # Fetched by calendar services from outside: never restricted material, not even the responsible person's own.
     ("person feed",            "agreements:person_feed",                      "restricted feed token",   "",           NOBODY),
     ("agreement document",     "agreements:document_download",                "restricted doc",          "",           AGREEMENT_READERS),

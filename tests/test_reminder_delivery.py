@@ -8,7 +8,8 @@ import pytest
 import time_machine
 from django.core import mail
 
-from agreements.models import Reminder
+from agreements.counterpart.links import link_url
+from agreements.models import Reminder, UpdateLink
 from agreements.reminders import delivery
 from agreements.reminders.sweep import run_sweep
 from agreements.tasks import queue_digests, send_reminder_digest
@@ -85,10 +86,14 @@ def test_one_digest_per_person_grouped_with_everything_a_reader_needs(lines, foc
     assert "Venezuela–Belarus High-Level Joint Commission, session VIII" in text
     assert "Reactivate the Veneminsk tractor factory" in text
     assert "March 24, 2026" in text
-    assert f"http://127.0.0.1:8000/action-lines/{lines['overdue'].pk}/" in text
+    # Ana has no account: each line comes with her signed update link, which needs no sign-in.
+    links = {link.action_line_id: link_url(link) for link in UpdateLink.objects.filter(person=focal)}
+    assert set(links) == {line.pk for line in lines.values()}
+    assert all(url.startswith("http://127.0.0.1:8000/u/") for url in links.values())
+    assert "/action-lines/" not in text
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
-    assert f'href="http://127.0.0.1:8000/action-lines/{lines["soon"].pk}/"' in html
+    assert 'href="http://127.0.0.1:8000/u/' in html
     assert '<html lang="en">' in html
     assert set(statuses()) == {Reminder.Status.SENT}
     assert all(reminder.sent_at for reminder in Reminder.objects.all())

@@ -10,6 +10,7 @@ from django.utils import translation
 
 from .. import deadlines
 from ..access import email_shows_line
+from ..counterpart.links import digest_url, is_link_url
 from ..following.digest import followed_context
 
 ESCALATION_KINDS = ("escalation_coordinator", "escalation_superior")
@@ -23,6 +24,11 @@ class DigestItem:
     url: str
     # False for a restricted line the recipient is not cleared for: the email names its reference and deadline only.
     shown: bool = True
+
+    @property
+    def by_link(self):
+        """The URL is a signed update link, which needs no sign-in."""
+        return is_link_url(self.url)
 
     @property
     def reference(self):
@@ -51,7 +57,8 @@ def digest_items(person, reminders, today):
             line=rows[0].action_line,
             days_overdue=-deadlines.days_left(rows[0].action_line.due_date, today),
             escalated=any(row.kind in ESCALATION_KINDS for row in rows),
-            url=settings.SITE_URL + rows[0].action_line.get_absolute_url(),
+            # A responsible person without an account gets their signed update link instead of a sign-in.
+            url=digest_url(person, rows[0].action_line),
             shown=email_shows_line(person, rows[0].action_line),
         )
         for rows in by_line.values()

@@ -129,6 +129,7 @@ NAV_SECTIONS = {
     "import_list": "imports",
     "import_upload": "imports",
     "import_detail": "imports",
+    "updates_awaiting_approval": "review",
 }
 
 

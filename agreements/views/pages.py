@@ -25,6 +25,7 @@ from ..access import (
     mark_hidden_agreements,
     person_of,
     visible_documents,
+    visible_progress_updates,
 )
 from ..clock import local_today
 from ..models import OPEN_STATUSES, ActionLine, Agreement, Commission, DeadlineChange, ProgressUpdate, Session
@@ -127,8 +128,9 @@ def dashboard(request):
         mine = lines.open().responsible(person).select_related(*LINE_TABLE_RELATED)
         my_lines = mark_hidden_agreements(mine.order_by("due_date", "id")[:MY_ITEMS_ON_DASHBOARD], user)
     latest = (
-        ProgressUpdate.objects.filter(action_line__in=lines)
-        .select_related("action_line__agreement", "author")
+        visible_progress_updates(user)
+        .filter(action_line__in=lines)
+        .select_related("action_line__agreement", "author", "reported_by")
         .order_by("-created_at", "-id")[:LATEST_UPDATES_ON_DASHBOARD]
     )
     context = {
@@ -261,7 +263,11 @@ def _visible_agreement(user, pk):
 def agreement_detail(request, pk):
     agreement = get_agreement_for_user(request, pk)
     user = request.user
-    updates = ProgressUpdate.objects.filter(action_line__agreement=agreement).select_related("action_line", "author")
+    updates = (
+        visible_progress_updates(user)
+        .filter(action_line__agreement=agreement)
+        .select_related("action_line", "author", "reported_by")
+    )
     changes = DeadlineChange.objects.filter(action_line__agreement=agreement).select_related(
         "action_line", "changed_by"
     )
@@ -299,7 +305,10 @@ def action_line_detail(request, pk):
         "line": line,
         "continues": continues,
         "continued_by": lines.filter(carried_over_from=line).select_related("agreement"),
-        "updates": line.progress_updates.select_related("author").order_by("-created_at", "-id"),
+        # Updates awaiting approval are listed above the timeline, for the secretariat, until reviewed.
+        "updates": visible_progress_updates(user, line.progress_updates.exclude(review=ProgressUpdate.Review.PENDING))
+        .select_related("author", "reported_by")
+        .order_by("-created_at", "-id"),
         "deadline_changes": line.deadline_changes.select_related("changed_by").order_by("-changed_at", "-id"),
         "reminders": line.reminders.select_related("recipient").order_by("-created_at", "-id"),
         "documents": visible_documents(user).filter(action_line=line),

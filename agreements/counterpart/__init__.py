@@ -1,0 +1,1 @@
+"""Counterpart updates without an account: signed links to one line, and the secretariat's review of what arrives."""
