@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from ..access import get_commission_for_user
 from ..briefing import matrix, pdf, summary, xlsx
@@ -32,6 +33,7 @@ def _filename(built, extension):
     return f"{slugify(str(built.commission))}-{numbers}-{built.today.isoformat()}.{extension}"
 
 
+@require_GET
 def follow_up(request, pk):
     commission, form, built = _build(request, pk)
     context = {"commission": commission, "form": form, "matrix": built}
@@ -40,6 +42,7 @@ def follow_up(request, pk):
     return render(request, "agreements/follow_up.html", context, status=200 if built else 400)
 
 
+@require_GET
 def follow_up_xlsx(request, pk):
     _commission, form, built = _build(request, pk)
     if built is None:
@@ -47,6 +50,7 @@ def follow_up_xlsx(request, pk):
     return xlsx.xlsx_response(built, f"follow-up-{_filename(built, 'xlsx')}")
 
 
+@require_GET
 def follow_up_pdf(request, pk):
     language = request.GET.get("lang") or translation.get_language()
     if language not in dict(settings.LANGUAGES):
