@@ -14,6 +14,14 @@ class AgreementsConfig(AppConfig):
 
         post_migrate.connect(reinstall_sqlite_triggers, sender=self)
 
+        from django.db.backends.signals import connection_created
+
+        from .search import sqlite as search_index
+
+        # The search index's triggers call search_text() on SQLite: every connection needs the function.
+        connection_created.connect(search_index.register_function)
+        post_migrate.connect(search_index.reinstall_triggers, sender=self)
+
         from .following import notices
 
         notices.connect()

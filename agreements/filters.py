@@ -27,7 +27,9 @@ def institutions_named(text):
 
 
 def people_named(text):
-    return Person.objects.filter(full_name__icontains=text).values("pk")
+    """People whose name contains `text`, or has its words whatever the accents ("rondon" finds Rondón)."""
+    by_words = search.search_person_names(Person.objects.all(), text).values("pk")
+    return Person.objects.filter(Q(full_name__icontains=text) | Q(pk__in=by_words)).values("pk")
 
 
 def institution_names():

@@ -16,6 +16,7 @@ from .views import (
 )
 from .views.briefing import follow_up, follow_up_pdf, follow_up_xlsx
 from .views.following import follow, following_list, unfollow
+from .views.search import search
 
 app_name = "agreements"
 
@@ -35,6 +36,7 @@ urlpatterns = [
     path("suggest/people/", suggest.people, name="suggest_people"),
     path("suggest/institutions/", suggest.institutions, name="suggest_institutions"),
     path("suggest/references/", suggest.references, name="suggest_references"),
+    path("search/", search, name="search"),
     path("agreements/", lists.agreement_list, name="agreement_list"),
     path("agreements/export.csv", lists.agreement_export_csv, name="agreement_export_csv"),
     path("agreements/export.xlsx", lists.agreement_export_xlsx, name="agreement_export_xlsx"),

@@ -82,6 +82,8 @@ CHANNELS = [
     ("action line CSV",        "agreements:action_line_export_csv",           None,                      "",           LINE_READERS),
     ("action line XLSX",       "agreements:action_line_export_xlsx",          None,                      "",           LINE_READERS),
     ("action line search XLSX", "agreements:action_line_export_xlsx",         None,                      SEARCH,       LINE_READERS),
+    # The header's search box: agreements, lines and progress notes, each within the rule.
+    ("header search",          "agreements:search",                           None,                      SEARCH,       LINE_READERS),
     ("commission feed",        "agreements:commission_feed",                  "commission",              "",           LINE_READERS),
     # The signed link is the key to its one line, for the line's responsible person without an account.
     ("update link page",       "agreements:update_link_page",                 "signed link",             "",           set(ROLES)),

@@ -1,11 +1,16 @@
-"""Text search: full-text on PostgreSQL (stored vectors kept by a trigger, GIN index, ranking), substrings elsewhere."""
+"""Text search: full-text on PostgreSQL (stored vectors kept by a trigger, GIN index, ranking) and on SQLite (FTS5
+over folded, stemmed text kept by triggers); accents, case, plurals and verb forms never matter on either."""
+
+import io
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
 from agreements import search
-from agreements.models import ActionLine, Agreement
+from agreements.models import ActionLine, Agreement, Person, ProgressUpdate, SectoralMeeting
+from agreements.search import sqlite as search_index
 from tests.conftest import require_service
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
@@ -16,6 +21,11 @@ ACTION_LINES = reverse("agreements:action_line_list")
 
 def needs_postgresql():
     require_service("PostgreSQL", connection.vendor == "postgresql", "set DATABASE_URL=postgres://…")
+
+
+def needs_sqlite():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's search index only")
 
 
 @pytest.fixture
@@ -138,3 +148,132 @@ def test_without_full_text_search_every_word_is_a_substring(make, veneminsk, mon
     assert list(search.search_agreements(Agreement.objects.all(), "TRACTORES veneminsk")) == [veneminsk]
     assert list(search.search_agreements(Agreement.objects.all(), "tract")) == [veneminsk]
     assert list(search.search_agreements(Agreement.objects.all(), "tractores Mazven")) == []
+
+
+# ---------- Search that forgives: the same answers on PostgreSQL and SQLite ----------
+
+
+@pytest.fixture
+def report(make):
+    """Text in the style of the demo's reports: accents, plurals, a person with an accented name."""
+    rondon = make.person("Luis Alberto Rondón", position="Director General de Proyectos Industriales")
+    training = make.agreement(
+        title="Formación de operadores y mecánicos", description="Cursos para técnicos de mantenimiento."
+    )
+    market = make.agreement(title="Estudio de mercado en América Latina", description="Tractores y camiones.")
+    lines = [
+        make.action_line(training, title="Formación de especialistas", responsible_person=rondon),
+        make.action_line(market, title="Estudio de factibilidad de concesionarios", responsible_person=rondon),
+        make.action_line(market, title="Estudios de suelo en Barinas"),
+        make.action_line(market, title="Entrega de repuestos", description="Sin relación con lo demás."),
+    ]
+    return {"rondon": rondon, "training": training, "market": market, "lines": lines}
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [("formacion", "formación"), ("FORMACIÓN", "formación"), ("estudios", "estudio"), ("estudiar", "estudio")],
+)
+def test_accents_case_plurals_and_verb_forms_find_the_same_rows(viewer, report, typed, written):
+    for url, name in ((AGREEMENTS, "agreements"), (ACTION_LINES, "action_lines")):
+        found = sorted(listed(viewer.get(url, {"q": typed}), name))
+        assert found, f"{typed!r} finds nothing on {url}"
+        assert found == sorted(listed(viewer.get(url, {"q": written}), name))
+
+
+def test_formacion_without_its_accent_finds_the_training_rows(viewer, report):
+    assert listed(viewer.get(AGREEMENTS, {"q": "formacion"})) == ["Formación de operadores y mecánicos"]
+    assert listed(viewer.get(ACTION_LINES, {"q": "formacion"}), "action_lines") == ["Formación de especialistas"]
+
+
+def test_estudios_finds_a_singular_estudio_and_the_plural(viewer, report):
+    found = listed(viewer.get(ACTION_LINES, {"q": "estudios"}), "action_lines")
+    assert sorted(found) == ["Estudio de factibilidad de concesionarios", "Estudios de suelo en Barinas"]
+
+
+def test_rondon_without_its_accent_finds_the_person_and_their_lines(viewer, report):
+    assert list(search.search_people(Person.objects.all(), "rondon")) == [report["rondon"]]
+    by_person = listed(viewer.get(ACTION_LINES, {"person": "rondon"}), "action_lines")
+    assert sorted(by_person) == ["Estudio de factibilidad de concesionarios", "Formación de especialistas"]
+    assert listed(viewer.get(ACTION_LINES, {"person": "Rond"}), "action_lines")  # part of a name still works
+
+
+def test_meetings_and_progress_notes_forgive_too(make, report):
+    meeting = make.meeting(venue="Palacio de la Independencia", summary="Se evaluó la formación técnica.")
+    ProgressUpdate.objects.create(action_line=report["lines"][0], note="Capacitación concluida en Mérida.")
+    assert list(search.search_meetings(SectoralMeeting.objects.all(), "formacion tecnica")) == [meeting]
+    assert list(search.search_meetings(SectoralMeeting.objects.all(), "palacio independencia")) == [meeting]
+    notes = search.search_notes(ProgressUpdate.objects.all(), "capacitacion merida")
+    assert [update.note for update in notes] == ["Capacitación concluida en Mérida."]
+
+
+def test_phrases_exclusions_and_or_work_alike_on_both_databases(report):
+    every = Agreement.objects.all()
+    assert list(search.search_agreements(every, '"estudio de mercado" -formacion')) == [report["market"]]
+    assert list(search.search_agreements(every, '"mercado de estudio"')) == []
+    assert set(search.search_agreements(every, "formacion or mercado")) == {report["market"], report["training"]}
+    assert list(search.search_agreements(every, "-formacion")) == []  # nothing to look for
+
+
+def test_search_text_folds_accents_and_case_then_stems():
+    assert search.search_text("Formación", "ESTUDIOS", None, "Rondón") == "formacion estudi rondon"
+    assert search.search_text("VE-BY-VIII-IND-05") == "ve by viii ind 05"
+
+
+# ---------- SQLite's index: kept by triggers under every write, rebuilt by a command ----------
+
+
+def indexed():
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT kind, object_id, title, body FROM {search_index.TABLE} ORDER BY kind, object_id")
+        return cursor.fetchall()
+
+
+def test_the_sqlite_index_follows_saves_bulk_writes_updates_and_deletes(make, veneminsk):
+    needs_sqlite()
+    every = Agreement.objects.all()
+    assert list(search.search_agreements(every, "fabrica")) == [veneminsk]
+    veneminsk.title = "Reactivación de la planta de camiones"
+    veneminsk.save()
+    assert not search.search_agreements(every, "fabrica").exists()
+    Agreement.objects.filter(pk=veneminsk.pk).update(description="Concesionarios nuevos")
+    assert list(search.search_agreements(every, "concesionario")) == [veneminsk]
+    ActionLine.objects.bulk_create(
+        [
+            ActionLine(
+                agreement=veneminsk,
+                title="Mantenimiento por la Empresa Socialista Pedro Camejo",
+                due_date=veneminsk.created_at.date(),
+                original_due_date=veneminsk.created_at.date(),
+                commission_id=veneminsk.commission_id,
+                sector_id=veneminsk.sector_id,
+            )
+        ]
+    )
+    assert search.search_action_lines(ActionLine.objects.all(), "camejo").count() == 1
+    # A sector's new name reaches its meetings' index rows.
+    meeting = veneminsk.meeting
+    meeting.sector.name = "Petroquímica"
+    meeting.sector.save()
+    assert list(search.search_meetings(SectoralMeeting.objects.all(), "petroquimica")) == [meeting]
+    veneminsk.delete()
+    assert not [row for row in indexed() if row[0] in ("agreement", "action_line")]
+
+
+def test_rebuild_search_index_gives_what_the_triggers_kept(make, report):
+    needs_sqlite()
+    ProgressUpdate.objects.create(action_line=report["lines"][1], note="Visitas técnicas a Barinas.")
+    kept = indexed()
+    assert {row[0] for row in kept} == {"agreement", "action_line", "meeting", "person", "progress"}
+    call_command("rebuild_search_index", stdout=io.StringIO())
+    assert indexed() == kept
+
+
+def test_load_demo_leaves_the_index_right(viewer):
+    call_command("load_demo", stdout=io.StringIO())
+    if connection.vendor == "sqlite":
+        kept = indexed()
+        call_command("rebuild_search_index", stdout=io.StringIO())
+        assert indexed() == kept
+    written = listed(viewer.get(ACTION_LINES, {"q": "formación"}), "action_lines")
+    assert written and listed(viewer.get(ACTION_LINES, {"q": "formacion"}), "action_lines") == written
