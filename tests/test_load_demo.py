@@ -9,11 +9,22 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db.models import F
+from django.db.models import F, Q
 from django.test import override_settings
 
 from agreements.clock import local_today
-from agreements.models import ActionLine, Agreement, Commission, DeadlineChange, Person, ProgressUpdate, Session
+from agreements.models import (
+    ActionLine,
+    Agreement,
+    Commission,
+    DeadlineChange,
+    Institution,
+    Person,
+    ProgressUpdate,
+    Sector,
+    SectoralMeeting,
+    Session,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -93,10 +104,17 @@ def test_both_reports_are_there():
     assert Agreement.objects.filter(session=viii, carried_over_from__session=vii).exists()
 
     china = Commission.objects.get(short_name="Venezuela–China")
-    china_text = " ".join(ActionLine.objects.filter(commission=china).values_list("title", flat=True)).lower()
-    for topic in ("petrolera", "fibra óptica", "neurociencia", "inteligencia artificial", "electrónica", "semillas"):
+    china_text = " ".join(Agreement.objects.filter(commission=china).values_list("title", flat=True)).lower()
+    for topic in (
+        "petrolera",
+        "telecomunicaciones e infraestructura",
+        "neurociencia",
+        "investigación médica",
+        "agricultura",
+        "electrónica",
+        "inteligencia artificial",
+    ):
         assert topic in china_text
-    assert Agreement.objects.filter(commission=china, sector__name="Salud").exists()
 
     assert Person.objects.get(full_name="José Biomorgi").position.startswith(
         "Ministro del Poder Popular para Industrias"
@@ -104,6 +122,91 @@ def test_both_reports_are_there():
     assert Person.objects.get(full_name="Alberto Quintero").institution.acronym == "MINCYT"
     assert Person.objects.filter(language="en").count() >= 5
     assert Person.objects.filter(superior__isnull=False).exists()
+
+
+def test_the_china_record_is_a_conference_with_proposals_not_a_commission_session():
+    with time_machine.travel(datetime.datetime(2026, 5, 4, 12, tzinfo=datetime.UTC), tick=False):
+        load_demo()
+    china = Commission.objects.get(short_name="Venezuela–China")
+    assert "No es una comisión mixta" in china.description and "conferencia multilateral" in china.description
+    (conference,) = Session.objects.filter(commission=china)
+    assert (conference.city, conference.start_date, conference.end_date) == (
+        "Chongqing",
+        datetime.date(2025, 11, 7),
+        datetime.date(2025, 11, 7),
+    )
+    (meeting,) = conference.meetings.all()
+    assert "Franja y la Ruta sobre Intercambio Científico y Tecnológico (BRST)" in meeting.venue
+    assert meeting.chairs == ""
+
+    agreements = Agreement.objects.filter(commission=china)
+    assert agreements.count() == 6
+    assert set(agreements.values_list("status", flat=True)) == {Agreement.Status.PROPOSED}
+    assert not agreements.filter(kind__in=[Agreement.Kind.MEMORANDUM, Agreement.Kind.CONTRACT]).exists()
+    assert not agreements.filter(
+        Q(signed_date__isnull=False) | Q(entry_into_force_date__isnull=False) | Q(expiry_date__isnull=False)
+    ).exists()
+    # The report names nobody on the Chinese side, and no Chinese ministry or company; only the city of Chongqing.
+    assert not Person.objects.filter(institution__country__code="CN").exists()
+    assert not ActionLine.objects.filter(commission=china, counterpart_person__isnull=False).exists()
+    assert set(agreements.values_list("counterpart_institutions__name", flat=True)) == {
+        None,
+        "Gobierno Municipal de Chongqing",
+    }
+    assert Person.objects.get(full_name="Alberto Quintero").position == "Viceministro de Ciencia y Tecnología"
+
+
+def test_belarus_sectors_other_than_industry_were_evaluated_with_nothing_signed_on_the_day():
+    load_demo()
+    viii = Session.objects.get(commission__short_name="Venezuela–Belarús", number=8)
+    evaluated = Agreement.objects.filter(session=viii).exclude(sector__name="Industria")
+    assert set(evaluated.values_list("sector__name", flat=True)) == {
+        "Ciencia y tecnología",
+        "Agricultura",
+        "Transporte",
+        "Vivienda",
+        "Petroquímica",
+        "Alimentación",
+    }
+    assert set(evaluated.values_list("status", flat=True)) <= {Agreement.Status.PROPOSED, Agreement.Status.AGREED}
+    assert not evaluated.filter(kind=Agreement.Kind.CONTRACT).exists()
+    assert not evaluated.filter(Q(signed_date__isnull=False) | Q(entry_into_force_date__isnull=False)).exists()
+    for meeting in viii.meetings.exclude(sector__name="Industria"):
+        assert meeting.summary.startswith("Se evalu"), meeting
+
+
+@override_settings(DEBUG=True)
+def test_loading_removes_what_earlier_demos_overstated():
+    load_demo()
+    china = Commission.objects.get(short_name="Venezuela–China")
+    china.name = "Comisión de Cooperación Científica y Tecnológica Venezuela–China"
+    china.save()
+    session = china.sessions.get()
+    energy = SectoralMeeting.objects.create(
+        session=session, sector=Sector.objects.get(name="Energía"), date=session.start_date
+    )
+    Agreement.objects.create(
+        meeting=energy, reference_code="VE-CN-I-ENE-01", title="Ampliación de la cooperación en el sector petrolero"
+    )
+    Agreement.objects.filter(reference_code="VE-BY-VIII-VIV-01").update(
+        title="Construcción de viviendas con tecnología constructiva bielorrusa",
+        kind=Agreement.Kind.CONTRACT,
+        status=Agreement.Status.IN_IMPLEMENTATION,
+        signed_date=session.start_date,
+    )
+    Person.objects.create(
+        full_name="Li Wen", institution=Institution.objects.get(name="Gobierno Municipal de Chongqing")
+    )
+
+    load_demo()
+
+    assert Commission.objects.get(pk=china.pk).name == "Cooperación Venezuela–China en la Franja y la Ruta"
+    assert not Agreement.objects.filter(reference_code="VE-CN-I-ENE-01").exists()
+    assert not SectoralMeeting.objects.filter(pk=energy.pk).exists()
+    housing = Agreement.objects.get(reference_code="VE-BY-VIII-VIV-01")
+    assert (housing.status, housing.signed_date) == (Agreement.Status.PROPOSED, None)
+    assert housing.action_lines.count() == 1
+    assert not Person.objects.filter(full_name="Li Wen").exists()
 
 
 def test_deadlines_cover_every_state_relative_to_today():
@@ -123,7 +226,9 @@ def test_deadlines_cover_every_state_relative_to_today():
     assert DeadlineChange.objects.exists()
     assert lines.exclude(original_due_date=F("due_date")).count() == DeadlineChange.objects.count()
     assert ProgressUpdate.objects.exists()
-    assert Agreement.objects.filter(signed_date__isnull=False, entry_into_force_date__isnull=False).exists()
+    # Legal dates appear only on the illustrative session VII: neither report tells of anything signed.
+    signed = Agreement.objects.filter(signed_date__isnull=False, entry_into_force_date__isnull=False)
+    assert signed.exists() and set(signed.values_list("session__number", flat=True)) == {7}
     assert set(Agreement.objects.values_list("confidentiality", flat=True)) == set(Agreement.Confidentiality)
 
 

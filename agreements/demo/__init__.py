@@ -7,6 +7,7 @@ from .belarus import load_belarus
 from .build import Builder
 from .china import load_china
 from .reference import load_reference
+from .retired import remove_retired_rows
 
 
 @transaction.atomic
@@ -15,6 +16,7 @@ def load(today, with_accounts):
 
     Deadlines are set relative to `today`. Returns the demo accounts (empty when `with_accounts` is false).
     """
+    remove_retired_rows()
     countries, sectors, institutions, people = load_reference()
     accounts = load_accounts(people) if with_accounts else {}
     # Without new accounts, keep the authors an earlier load gave the timeline (None on a fresh database).

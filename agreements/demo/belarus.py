@@ -1,7 +1,8 @@
 """The Venezuela–Belarus High-Level Joint Commission: session VII in Minsk and session VIII in Caracas.
 
 Source: the report on the VIII session (see the seeds). Its industry outcomes are in `industry.py`, the other
-sectors of session VIII in `sectors.py`.
+sectors of session VIII in `sectors.py`. Session VII is invented and kept small: just enough earlier history to show
+carried-over agreements and lines, and one signed contract with its legal dates.
 """
 
 import datetime
@@ -120,9 +121,12 @@ def load_session_vii(build, session, sectors):
         ours=["mppat"],
         theirs=["by_agriculture", "mtz"],
         coordinator="salas",
-        kind=Kind.COMMITMENT,
+        kind=Kind.CONTRACT,
         status=Status.COMPLETED,
         confidentiality=Confidentiality.PUBLIC,
+        signed_date=day,
+        entry_into_force_date=day + datetime.timedelta(days=15),
+        expiry_date=day + datetime.timedelta(days=2 * 365),
     )
     build.line(
         mechanisation,

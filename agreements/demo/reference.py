@@ -1,6 +1,7 @@
 """Countries, sectors, institutions and people of the demo, in Spanish as the ministry writes them.
 
 Real names only where the source reports give them (José Biomorgi, Alberto Quintero); everyone else is invented.
+The China report names nobody on the Chinese side, and the demo invents nobody there.
 """
 
 from agreements.models import Country, Institution, Person, Sector
@@ -50,12 +51,8 @@ INSTITUTIONS = {
     "by_transport": ("Ministerio de Transporte y Comunicaciones de la República de Belarús", "", MINISTRY, "BY"),
     "by_construction": ("Ministerio de Arquitectura y Construcción de la República de Belarús", "", MINISTRY, "BY"),
     "belneftekhim": ("Consorcio Estatal Belneftekhim", "Belneftekhim", ENTERPRISE, "BY"),
-    "cn_most": ("Ministerio de Ciencia y Tecnología de la República Popular China", "MOST", MINISTRY, "CN"),
-    "cn_miit": ("Ministerio de Industria y Tecnologías de la Información de China", "MIIT", MINISTRY, "CN"),
-    "cnpc": ("Corporación Nacional de Petróleo de China", "CNPC", ENTERPRISE, "CN"),
-    "cq_science": ("Comisión de Ciencia y Tecnología de Chongqing", "", AGENCY, "CN"),
-    "caas": ("Academia China de Ciencias Agrícolas", "CAAS", ACADEMIC, "CN"),
-    "cq_medical": ("Universidad Médica de Chongqing", "", ACADEMIC, "CN"),
+    # The report speaks of cooperation "with Chongqing" and names no Chinese ministry, company or official.
+    "chongqing": ("Gobierno Municipal de Chongqing", "", AGENCY, "CN"),
 }
 
 # key: (full name, position, institution, email, language, superior). Superiors come before their staff.
@@ -152,17 +149,6 @@ PEOPLE = {
     "zhuk": (
         "Pavel Zhuk", "Director of Foreign Projects", "belneftekhim", "p.zhuk@belneftekhim.by.example", "en", None,
     ),
-    "li": (
-        "Li Wen", "Director, Department of International Cooperation",
-        "cn_most", "li.wen@most.cn.example", "en", None,
-    ),
-    "zhao": ("Zhao Ming", "Project Manager, Latin America", "cnpc", "zhao.ming@cnpc.cn.example", "en", None),
-    "chen": (
-        "Chen Jing", "Deputy Director", "cq_science", "chen.jing@cqkjj.cn.example", "en", "li",
-    ),
-    "wang": ("Wang Lei", "Counsellor for Telecommunications", "cn_miit", "wang.lei@miit.cn.example", "en", None),
-    "liu": ("Liu Yang", "Researcher, Seed Technology", "caas", "liu.yang@caas.cn.example", "en", None),
-    "sun": ("Sun Hui", "Vice-President for International Affairs", "cq_medical", "sun.hui@cqmu.cn.example", "en", None),
 }  # fmt: skip
 
 

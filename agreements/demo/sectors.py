@@ -1,5 +1,9 @@
 """Session VIII, the other sectors the report names: science and technology, agriculture, transport, housing,
-petrochemicals and food."""
+petrochemicals and food.
+
+The report says only that these topics "were also evaluated". Each meeting records the evaluation and at most a
+proposed or agreed follow-up; nothing was signed on the day. The follow-up lines are illustrative.
+"""
 
 import datetime
 
@@ -19,25 +23,23 @@ def load_other_sectors(build, session, sectors, carried):
         day,
         "Ministerio del Poder Popular para Ciencia y Tecnología, Caracas",
         chairs="Daniela Ochoa (Venezuela)\nSiarhei Melnikau (Belarús)",
-        summary="Firma de un memorando de cooperación científica y convocatoria conjunta de proyectos.",
+        summary="Se evaluaron la cooperación científica y tecnológica, una convocatoria conjunta de proyectos y el "
+        "intercambio de investigadores. Se propuso preparar un memorando de entendimiento.",
     )
     memorandum = build.agreement(
         science,
         "VE-BY-VIII-CYT-01",
-        "Memorando de entendimiento en cooperación científica y tecnológica",
+        "Propuesta de memorando de entendimiento en cooperación científica y tecnológica",
         ours=["mincyt", "ivic"],
         theirs=["gknt"],
         coordinator="ochoa",
         kind=Kind.MEMORANDUM,
-        status=Status.IN_IMPLEMENTATION,
+        status=Status.PROPOSED,
         confidentiality=Confidentiality.PUBLIC,
-        signed_date=day,
-        entry_into_force_date=day + datetime.timedelta(days=30),
-        expiry_date=day + datetime.timedelta(days=5 * 365),
     )
     build.line(
         memorandum,
-        "Convocatoria conjunta de proyectos de investigación aplicada",
+        "Borrador del memorando para la revisión de ambas partes",
         3,
         ours="ochoa",
         our_institution="mincyt",
@@ -48,7 +50,7 @@ def load_other_sectors(build, session, sectors, carried):
     )
     build.line(
         memorandum,
-        "Programa de intercambio de investigadores entre el IVIC y centros bielorrusos",
+        "Propuesta de intercambio de investigadores entre el IVIC y centros bielorrusos",
         60,
         ours="ochoa",
         our_institution="ivic",
@@ -62,22 +64,23 @@ def load_other_sectors(build, session, sectors, carried):
         day,
         venue,
         chairs="Ramón Eduardo Salas (Venezuela)\nIryna Bahdanava (Belarús)",
-        summary="Repuestos y formación para la maquinaria agrícola bielorrusa en servicio.",
+        summary="Se evaluaron los repuestos y la formación para la maquinaria agrícola bielorrusa en servicio. Se "
+        "acordó continuar la formación de operadores pendiente de la VII Comisión Mixta.",
     )
-    mechanisation = build.agreement(
+    follow_up = build.agreement(
         agriculture,
         "VE-BY-VIII-AGR-01",
-        "Ampliación de la mecanización agrícola",
+        "Seguimiento de la mecanización agrícola: formación y repuestos",
         ours=["mppat", "pedro_camejo"],
         theirs=["by_agriculture", "mtz"],
         coordinator="salas",
         kind=Kind.COMMITMENT,
-        status=Status.IN_IMPLEMENTATION,
+        status=Status.AGREED,
         carried_over_from=carried["mechanisation"],
     )
     build.line(
-        mechanisation,
-        "Capacitación de operadores y mecánicos de maquinaria agrícola",
+        follow_up,
+        "Formación de operadores y mecánicos de maquinaria agrícola",
         -5,
         ours="salas",
         our_institution="mppat",
@@ -90,8 +93,8 @@ def load_other_sectors(build, session, sectors, carried):
         carried_over_from=carried["training"],
     )
     spares = build.line(
-        mechanisation,
-        "Suministro de repuestos para los tractores MTZ en servicio",
+        follow_up,
+        "Inventario de los repuestos que necesitan los tractores MTZ en servicio",
         -3,
         ours="salas",
         our_institution="mppat",
@@ -100,26 +103,29 @@ def load_other_sectors(build, session, sectors, carried):
         status=IN_PROGRESS,
         percent=50,
     )
-    build.update(
-        spares, -9, "La mitad de los repuestos ya está en los talleres de Pedro Camejo.", by="editor", percent=50
-    )
+    build.update(spares, -9, "La mitad de los talleres de Pedro Camejo envió su inventario.", by="editor", percent=50)
 
     transport = build.meeting(
-        session, sectors["Transporte"], day, venue, chairs="Gabriela Montilla (Venezuela)", summary=""
+        session,
+        sectors["Transporte"],
+        day,
+        venue,
+        chairs="Gabriela Montilla (Venezuela)",
+        summary="Se evaluó el estado de la flota de camiones MAZ en servicio y su mantenimiento.",
     )
     freight = build.agreement(
         transport,
         "VE-BY-VIII-TRA-01",
-        "Cooperación en transporte de carga y mantenimiento de flota",
+        "Propuesta de cooperación en mantenimiento de la flota de carga",
         ours=["mppt"],
         theirs=["by_transport", "maz"],
         coordinator="montilla",
-        kind=Kind.COMMITMENT,
-        status=Status.AGREED,
+        kind=Kind.OTHER,
+        status=Status.PROPOSED,
     )
     build.line(
         freight,
-        "Evaluación de la flota de camiones MAZ en servicio en Venezuela",
+        "Inventario de la flota de camiones MAZ en servicio en Venezuela",
         30,
         ours="montilla",
         our_institution="mppt",
@@ -133,23 +139,21 @@ def load_other_sectors(build, session, sectors, carried):
         day,
         venue,
         chairs="Julio César Bastidas (Venezuela)\nAndrei Tsimashenka (Belarús)",
+        summary="Se evaluó el uso de tecnología constructiva bielorrusa en proyectos habitacionales.",
     )
-    panels = build.agreement(
+    construction = build.agreement(
         housing,
         "VE-BY-VIII-VIV-01",
-        "Construcción de viviendas con tecnología constructiva bielorrusa",
+        "Propuesta de cooperación en tecnología constructiva para vivienda",
         ours=["minhvi"],
         theirs=["by_construction"],
         coordinator="marquez",
-        kind=Kind.CONTRACT,
-        status=Status.IN_IMPLEMENTATION,
-        signed_date=day,
-        entry_into_force_date=day,
-        expiry_date=day + datetime.timedelta(days=3 * 365),
+        kind=Kind.OTHER,
+        status=Status.PROPOSED,
     )
-    plant = build.line(
-        panels,
-        "Puesta en marcha de la planta de paneles prefabricados",
+    visit = build.line(
+        construction,
+        "Visita técnica bielorrusa para evaluar proyectos habitacionales",
         -45,
         original=-55,
         ours="bastidas",
@@ -159,33 +163,31 @@ def load_other_sectors(build, session, sectors, carried):
         status=BLOCKED,
         percent=15,
     )
-    build.deadline_change(
-        plant,
-        -55,
-        -45,
-        "La maquinaria de la planta quedó retenida en aduana; se reprogramó su instalación.",
-        on=-58,
-    )
-    build.update(plant, -50, "Sigue pendiente la liberación de la maquinaria en aduana.", by="editor", status=BLOCKED)
+    build.deadline_change(visit, -55, -45, "La parte bielorrusa pidió reprogramar la visita.", on=-58)
+    build.update(visit, -50, "La parte bielorrusa aún no confirma las fechas.", by="editor", status=BLOCKED)
 
     petrochemicals = build.meeting(
-        session, sectors["Petroquímica"], day, venue, chairs="Mariela Urdaneta (Venezuela)\nPavel Zhuk (Belarús)"
+        session,
+        sectors["Petroquímica"],
+        day,
+        venue,
+        chairs="Mariela Urdaneta (Venezuela)\nPavel Zhuk (Belarús)",
+        summary="Se evaluó la cooperación en fertilizantes nitrogenados.",
     )
     urea = build.agreement(
         petrochemicals,
         "VE-BY-VIII-PET-01",
-        "Cooperación Pequiven–Belneftekhim en fertilizantes nitrogenados",
+        "Propuesta de cooperación Pequiven–Belneftekhim en fertilizantes nitrogenados",
         ours=["pequiven"],
         theirs=["belneftekhim"],
         coordinator="urdaneta",
-        kind=Kind.CONTRACT,
-        status=Status.SIGNED,
+        kind=Kind.OTHER,
+        status=Status.PROPOSED,
         confidentiality=Confidentiality.RESTRICTED,
-        signed_date=day,
     )
     build.line(
         urea,
-        "Estudio técnico para la rehabilitación de la planta de urea",
+        "Evaluación técnica conjunta de la planta de urea",
         5,
         ours="urdaneta",
         our_institution="pequiven",
@@ -195,34 +197,38 @@ def load_other_sectors(build, session, sectors, carried):
         percent=40,
     )
 
-    food = build.meeting(session, sectors["Alimentación"], day, venue, chairs="Omar Figueroa (Venezuela)")
-    milk = build.agreement(
+    food = build.meeting(
+        session,
+        sectors["Alimentación"],
+        day,
+        venue,
+        chairs="Omar Figueroa (Venezuela)",
+        summary="Se evaluó el abastecimiento de leche en polvo y productos lácteos.",
+    )
+    dairy = build.agreement(
         food,
         "VE-BY-VIII-ALI-01",
-        "Abastecimiento de leche en polvo y productos lácteos",
+        "Estudio del abastecimiento de leche en polvo y productos lácteos",
         ours=["minppal"],
         theirs=["by_agriculture"],
         coordinator="figueroa",
         kind=Kind.COMMITMENT,
-        status=Status.IN_IMPLEMENTATION,
+        status=Status.AGREED,
         confidentiality=Confidentiality.PUBLIC,
     )
     build.line(
-        milk,
-        "Primer embarque de leche en polvo",
+        dairy,
+        "Lista de productos lácteos y volúmenes de interés",
         -20,
         ours="figueroa",
         our_institution="minppal",
         status=DONE,
         completed=-25,
-        target=(500, "toneladas"),
-        achieved=500,
     )
     build.line(
-        milk,
-        "Segundo embarque de leche en polvo",
+        dairy,
+        "Propuesta de cronograma y condiciones de abastecimiento",
         21,
         ours="figueroa",
         our_institution="minppal",
-        target=(1000, "toneladas"),
     )
