@@ -12,7 +12,7 @@ from agreements.urls import urlpatterns
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC_BY_TOKEN = {"person_feed"}
+PUBLIC_BY_TOKEN = {"person_feed", "update_link_page"}
 # For load balancers and monitoring: it names its checks and says ok or fail, nothing more (test_production.py).
 PUBLIC_PROBES = {"healthz"}
 
