@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from agreements.models import ActionLine, DeadlineChange, ProgressUpdate
+from agreements.people import credited_name
 
 from .confidential import ConfidentialAdmin
 from .counting import CappedCountAdmin
@@ -91,10 +92,14 @@ class DeadlineChangeAdmin(ConfidentialAdmin, CappedCountAdmin, admin.ModelAdmin)
     cleared_through = "action_line__"
     """A deadline is moved on its action line, which records the change; rows here are the record, never edited."""
 
-    list_display = ["action_line", "old_date", "new_date", "changed_by", "changed_at"]
+    list_display = ["action_line", "old_date", "new_date", "changed_by_name", "changed_at"]
     list_filter = ["changed_at", "action_line__sector"]
-    list_select_related = ["action_line", "changed_by"]
+    list_select_related = ["action_line", "changed_by__person__institution"]
     search_fields = ["reason", "action_line__title"]
+
+    @admin.display(description=_("changed by"), ordering="changed_by")
+    def changed_by_name(self, change):
+        return credited_name(change.changed_by) or "—"
 
     def has_add_permission(self, request):
         return False
@@ -108,9 +113,9 @@ class ProgressUpdateAdmin(ConfidentialAdmin, CappedCountAdmin, admin.ModelAdmin)
     cleared_through = "action_line__"
     """Progress is reported on the action line's page, which applies it to the line; here a note can be corrected."""
 
-    list_display = ["action_line", "created_at", "author", "status", "percent_complete"]
+    list_display = ["action_line", "created_at", "author_name", "status", "percent_complete"]
     list_filter = ["status", "created_at", "action_line__sector"]
-    list_select_related = ["action_line", "author"]
+    list_select_related = ["action_line", "author__person__institution"]
     search_fields = ["note", "action_line__title"]
     fields = [
         "action_line",
@@ -123,6 +128,10 @@ class ProgressUpdateAdmin(ConfidentialAdmin, CappedCountAdmin, admin.ModelAdmin)
         "new_due_date",
     ]
     readonly_fields = [field for field in fields if field != "note"]
+
+    @admin.display(description=_("author"), ordering="author")
+    def author_name(self, update):
+        return credited_name(update.author) or "—"
 
     def has_add_permission(self, request):
         return False

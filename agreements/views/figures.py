@@ -18,12 +18,12 @@ from collections import defaultdict
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, Min, Q, Sum
 from django.db.models.functions import Coalesce
 
 from .. import deadlines
 from ..access import audience_key
-from ..models import OPEN_STATUSES, ActionLine, Agreement
+from ..models import OPEN_STATUSES, ActionLine, Agreement, Person
 
 # Entries for superseded snapshots are never read again; this only bounds how long they take memory.
 TIMEOUT = 300
@@ -125,3 +125,56 @@ SESSION_FIGURES = ("agreements", "total", "open", "overdue", "done", "percent_su
 
 def mean_progress(figures):
     return figures["percent_sum"] / figures["counted"] if figures["counted"] else None
+
+
+def overdue_by_owner(user, today, limit=10):
+    """The people on our side with the most overdue open lines, oldest deadline first among equals.
+
+    One grouped query over the partial index of open lines by deadline (it covers the responsible person),
+    then one for the names of the `limit` people it returns.
+    """
+    overdue = ActionLine.objects.visible_to(user).filter(
+        deadlines.condition(deadlines.State.OVERDUE, today), responsible_person__isnull=False
+    )
+    rows = list(
+        overdue.order_by()
+        .values("responsible_person")
+        .annotate(count=Count("pk"), oldest=Min("due_date"))
+        .order_by("-count", "oldest", "responsible_person")[:limit]
+    )
+    people = Person.objects.select_related("institution").in_bulk([row["responsible_person"] for row in rows])
+    owners = []
+    for row in rows:
+        person = people[row["responsible_person"]]
+        institution = person.institution
+        owners.append(
+            {
+                "person_id": person.pk,
+                "name": person.full_name,
+                "institution": (institution.acronym or institution.name) if institution else "",
+                "count": row["count"],
+                "oldest": row["oldest"],
+            }
+        )
+    return owners
+
+
+def due_soon(user, today, limit=5):
+    """The first `limit` open lines due today or soon (agreements/deadlines.py), nearest deadline first."""
+    lines = (
+        ActionLine.objects.visible_to(user)
+        .due_between(today, deadlines.soon_until(today))
+        .select_related("agreement", "responsible_person")
+        .only("title", "due_date", "agreement__reference_code", "responsible_person__full_name")
+        .order_by("due_date", "id")[:limit]
+    )
+    return [
+        {
+            "id": line.pk,
+            "title": line.title,
+            "due_date": line.due_date,
+            "reference": line.agreement.reference_code,
+            "owner": line.responsible_person.full_name if line.responsible_person else "",
+        }
+        for line in lines
+    ]

@@ -28,7 +28,7 @@ from ..access import (
     visible_progress_updates,
 )
 from ..clock import local_today
-from ..models import OPEN_STATUSES, ActionLine, Agreement, Commission, DeadlineChange, ProgressUpdate, Session
+from ..models import OPEN_STATUSES, ActionLine, Agreement, Commission, DeadlineChange, Follow, ProgressUpdate, Session
 from . import figures
 
 # What a table of action lines shows besides the line itself (see templates/agreements/includes/action_line_table.html).
@@ -41,6 +41,8 @@ LINE_TABLE_RELATED = (
 )
 MY_ITEMS_ON_DASHBOARD = 5
 LATEST_UPDATES_ON_DASHBOARD = 10
+OWNERS_ON_DASHBOARD = 10
+DUE_SOON_ON_DASHBOARD = 5
 OVERDUE_ON_COMMISSION_PAGE = 10
 
 
@@ -108,6 +110,37 @@ def _line_state_bars(counts):
     ]
 
 
+def _overdue_owners(user, today):
+    """Who owns what is late, each linking to that person's overdue lines."""
+    owners = figures.cached(
+        lambda: figures.overdue_by_owner(user, today, OWNERS_ON_DASHBOARD), "owners", figures.audience(user), today
+    )
+    for owner in owners:
+        owner["url"] = _list_url("agreements:action_line_list", person=owner["name"], overdue="yes")
+    return owners
+
+
+def _due_soon_url(today):
+    """The open lines due today or soon (agreements/deadlines.py), as one list."""
+    last = deadlines.soon_until(today)
+    return _list_url("agreements:action_line_list", status="open", due_after=today, due_before=last)
+
+
+def _your_commissions(user, today):
+    """Figures for the commissions of the agreements the user follows, so they come first on a busy dashboard."""
+    followed = Agreement.objects.visible_to(user).filter(pk__in=Follow.objects.filter(user=user).values("agreement_id"))
+    commissions = list(Commission.objects.filter(pk__in=followed.values("commission")).order_by("name"))
+    if not commissions:
+        return []
+    counts = figures.cached(lambda: figures.per_commission(user, today), "commissions", figures.audience(user), today)
+    for commission in commissions:
+        found = counts.get(commission.pk, {})
+        commission.open_count = found.get("open_count", 0)
+        commission.overdue_count = found.get("overdue_count", 0)
+        commission.overdue_url = _list_url("agreements:action_line_list", commission=commission.pk, overdue="yes")
+    return commissions
+
+
 def dashboard(request):
     today = local_today()
     user = request.user
@@ -130,7 +163,7 @@ def dashboard(request):
     latest = (
         visible_progress_updates(user)
         .filter(action_line__in=lines)
-        .select_related("action_line__agreement", "author", "reported_by")
+        .select_related("action_line__agreement", "author__person__institution", "reported_by")
         .order_by("-created_at", "-id")[:LATEST_UPDATES_ON_DASHBOARD]
     )
     context = {
@@ -141,6 +174,15 @@ def dashboard(request):
         "person": person,
         "my_lines": my_lines,
         "latest_updates": latest,
+        "your_commissions": _your_commissions(user, today),
+        "overdue_owners": _overdue_owners(user, today),
+        "overdue_url": _list_url("agreements:action_line_list", overdue="yes"),
+        "due_soon_count": totals["lines"]["today"] + totals["lines"]["soon"],
+        "due_soon_days": deadlines.soon_days(),
+        "due_soon": figures.cached(
+            lambda: figures.due_soon(user, today, DUE_SOON_ON_DASHBOARD), "due-soon", figures.audience(user), today
+        ),
+        "due_soon_url": _due_soon_url(today),
     }
     return render(request, "agreements/dashboard.html", context)
 
@@ -266,10 +308,10 @@ def agreement_detail(request, pk):
     updates = (
         visible_progress_updates(user)
         .filter(action_line__agreement=agreement)
-        .select_related("action_line", "author", "reported_by")
+        .select_related("action_line", "author__person__institution", "reported_by")
     )
     changes = DeadlineChange.objects.filter(action_line__agreement=agreement).select_related(
-        "action_line", "changed_by"
+        "action_line", "changed_by__person__institution"
     )
     context = {
         "agreement": agreement,
@@ -307,10 +349,12 @@ def action_line_detail(request, pk):
         "continued_by": lines.filter(carried_over_from=line).select_related("agreement"),
         # Updates awaiting approval are listed above the timeline, for the secretariat, until reviewed.
         "updates": visible_progress_updates(user, line.progress_updates.exclude(review=ProgressUpdate.Review.PENDING))
-        .select_related("author", "reported_by")
+        .select_related("author__person__institution", "reported_by")
         .order_by("-created_at", "-id"),
-        "deadline_changes": line.deadline_changes.select_related("changed_by").order_by("-changed_at", "-id"),
-        "reminders": line.reminders.select_related("recipient").order_by("-created_at", "-id"),
+        "deadline_changes": line.deadline_changes.select_related("changed_by__person__institution").order_by(
+            "-changed_at", "-id"
+        ),
+        "reminders": line.reminders.select_related("recipient__institution").order_by("-created_at", "-id"),
         "documents": visible_documents(user).filter(action_line=line),
         "can_report": can_report_progress(user, line),
         # A line's responsible person may see the line of a restricted agreement, not the agreement's page.
