@@ -5,12 +5,17 @@ the copies stored on the agreement and the action line, not joins through meetin
 goes through agreements.search; people and institutions are matched by name in a subquery.
 """
 
+import datetime
+
 import django_filters
 from django import forms
 from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.forms.utils import flatatt
+from django.http import QueryDict
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -85,6 +90,17 @@ def text_input():
     return forms.TextInput(attrs={"class": "input", "type": "search"})
 
 
+def filter_value_in_words(field, value):
+    """A filter's value as the summary above a list shows it; a ticked box is said by its label alone."""
+    if value is True:
+        return ""
+    if isinstance(value, datetime.date):
+        return date_format(value, "DATE_FORMAT")
+    if getattr(field, "choices", None) and not hasattr(value, "pk"):
+        return dict(field.choices).get(value, value)
+    return str(value)
+
+
 class ListFilterSet(django_filters.FilterSet):
     """Filters, then a whitelisted sort. An invalid form matches nothing instead of quietly ignoring a field.
 
@@ -95,11 +111,24 @@ class ListFilterSet(django_filters.FilterSet):
 
     sorts = {}
     default_sort = ""
+    # How each sort reads in the list's summary: {key: (ascending, descending)}.
+    sort_labels = {}
     # The filters shown first; the others wait under "More filters" unless one of them is in use.
     main_fields = ()
+    # Values a filter takes when the URL names none (the worklists show open lines), and the value
+    # that asks for no filtering at all; removing such a filter from the summary links to the latter.
+    defaults = {}
+    unfiltered = {}
 
     def __init__(self, data=None, queryset=None, *, today=None, **kwargs):
         self.today = today or local_today()
+        self.given = QueryDict(mutable=True)
+        if data is not None:
+            self.given = data.copy() if isinstance(data, QueryDict) else QueryDict(urlencode(data, doseq=True))
+            data = self.given.copy()
+            for name, value in self.defaults.items():
+                if not data.get(name):
+                    data[name] = value
         super().__init__(data, queryset, **kwargs)
 
     def filter_queryset(self, queryset):
@@ -143,6 +172,42 @@ class ListFilterSet(django_filters.FilterSet):
         """The sort asked for in the URL when it is one we offer, else ""."""
         key = str(self.data.get("sort", ""))
         return key if key.lstrip("-") in self.sorts else ""
+
+    @property
+    def sort_label(self):
+        """The order of the rows in words, for the summary above the list."""
+        if self.ranked:
+            return _("best match first")
+        current = self.sort or self.default_sort
+        labels = self.sort_labels.get(current.lstrip("-"))
+        if not labels:
+            return ""
+        return labels[1] if current.startswith("-") else labels[0]
+
+    @property
+    def active_filters(self):
+        """The filters in use: label, value in words and the query string of the same list without it."""
+        if not self.is_valid():
+            return []
+        found = []
+        for field in self.form:
+            value = self.form.cleaned_data.get(field.name)
+            if value in (None, "", False) or value == self.unfiltered.get(field.name):
+                continue
+            without = self.given.copy()
+            without.pop(field.name, None)
+            without.pop("page", None)
+            if field.name in self.unfiltered:
+                without[field.name] = self.unfiltered[field.name]
+            found.append(
+                {
+                    "name": field.name,
+                    "label": field.label,
+                    "value": filter_value_in_words(field.field, value),
+                    "query": f"?{without.urlencode()}" if without else "",
+                }
+            )
+        return found
 
     @property
     def sort_columns(self):
@@ -220,6 +285,11 @@ class AgreementFilter(ListFilterSet):
     # Each served by an index: reference_code is unique, (signed_date, id), and the primary key.
     sorts = {"reference": ("reference_code",), "signed": ("signed_date", "id"), "created": ("id",)}
     default_sort = "-created"
+    sort_labels = {
+        "reference": (_("reference, A to Z"), _("reference, Z to A")),
+        "signed": (_("date signed, earliest first"), _("date signed, latest first")),
+        "created": (_("oldest recorded first"), _("newest recorded first")),
+    }
 
     @classmethod
     def rows(cls, user, today):
@@ -265,8 +335,9 @@ class MyActionLineFilter(ListFilterSet):
     q = django_filters.CharFilter(label=_("Words"), method="filter_text", widget=text_input())
     status = django_filters.ChoiceFilter(
         label=_("Status"),
-        choices=[("open", _("Open (not done or cancelled)")), *ActionLine.Status.choices],
-        empty_label=_("Any status"),
+        help_text=_("Open: not done or cancelled."),
+        choices=[("open", _("Open")), ("all", _("All statuses")), *ActionLine.Status.choices],
+        empty_label=None,
         method="filter_status",
         widget=select(),
     )
@@ -294,9 +365,14 @@ class MyActionLineFilter(ListFilterSet):
     )
 
     main_fields = ("q", "status", "overdue")
-    # (due_date, id) and the (status | sector | commission | person, …, due_date, id) indexes.
+    # A worklist: open lines unless the URL asks for all (?status=all) or another status.
+    defaults = {"status": "open"}
+    unfiltered = {"status": "all"}
+    # (due_date, id) and the (status | sector | commission | person, …, due_date, id) indexes. Among open
+    # lines the earliest deadlines are the overdue ones, so the default order puts them first.
     sorts = {"deadline": ("due_date", "id")}
     default_sort = "deadline"
+    sort_labels = {"deadline": (_("deadline, earliest first"), _("deadline, latest first"))}
 
     @classmethod
     def rows(cls, user):
@@ -316,6 +392,8 @@ class MyActionLineFilter(ListFilterSet):
         return search.search_action_lines(queryset, value)
 
     def filter_status(self, queryset, name, value):
+        if value == "all":
+            return queryset
         return queryset.open() if value == "open" else queryset.filter(status=value)
 
     def filter_overdue(self, queryset, name, value):

@@ -267,7 +267,8 @@ def test_action_line_filters(viewer, make):
     assert line_titles(viewer.get(ACTION_LINES, {"status": "blocked"})) == ["Blocked"]
     assert line_titles(viewer.get(ACTION_LINES, {"status": "open"})) == ["Blocked", "Later", "Overdue"]
     assert line_titles(viewer.get(ACTION_LINES, {"person": "torres"})) == ["Blocked", "Overdue"]
-    assert line_titles(viewer.get(ACTION_LINES, {"institution": "MTZ"})) == ["Done", "Later"]
+    assert line_titles(viewer.get(ACTION_LINES, {"institution": "MTZ"})) == ["Later"]
+    assert line_titles(viewer.get(ACTION_LINES, {"institution": "MTZ", "status": "all"})) == ["Done", "Later"]
     assert line_titles(viewer.get(ACTION_LINES, {"sector": industry.pk})) == ["Blocked", "Overdue"]
     assert line_titles(viewer.get(ACTION_LINES, {"commission": commission.pk})) == ["Blocked", "Overdue"]
     query = {"due_after": TODAY.isoformat(), "due_before": (TODAY + datetime.timedelta(days=60)).isoformat()}

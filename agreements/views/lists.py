@@ -28,8 +28,8 @@ def list_context(filterset, page_obj, **extra):
 
 
 def reportable(user, lines):
-    """Ids of the lines on this page that `user` may report progress on, for a "Report progress" link."""
-    return {line.pk for line in lines if can_report_progress(user, line)}
+    """Ids of the open lines on this page that `user` may report progress on, for a "Report progress" link."""
+    return {line.pk for line in lines if line.is_open and can_report_progress(user, line)}
 
 
 def invalid_export(filterset):

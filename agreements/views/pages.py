@@ -356,7 +356,7 @@ def action_line_detail(request, pk):
         ),
         "reminders": line.reminders.select_related("recipient__institution").order_by("-created_at", "-id"),
         "documents": visible_documents(user).filter(action_line=line),
-        "can_report": can_report_progress(user, line),
+        "can_report": line.is_open and can_report_progress(user, line),
         # A line's responsible person may see the line of a restricted agreement, not the agreement's page.
         "agreement_visible": can_see_agreement(user, line.agreement_id),
         "today": local_today(),

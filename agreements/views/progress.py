@@ -15,6 +15,13 @@ from ..progress import report_progress
 @require_http_methods(["GET", "POST"])
 def post_update(request, pk):
     line = get_action_line_for_user(request, pk, write=True)
+    if not line.is_open:
+        # A done or cancelled line's record is closed; reopening it is an editor's change in the admin.
+        if line.status == line.Status.DONE:
+            messages.error(request, _("This action line is done: progress can no longer be reported on it."))
+        else:
+            messages.error(request, _("This action line was cancelled: progress can no longer be reported on it."))
+        return redirect(line)
     form = ProgressUpdateForm(request.POST if request.method == "POST" else None, line=line)
     if form.is_valid():
         try:
