@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: run test setup migrate demo lint format check bench-reminders bench-pages bench-import security-scan worker beat clean
+.PHONY: run test setup messages migrate demo lint format check bench-reminders bench-pages bench-import security-scan worker beat clean
 
 # Reinstall only when requirements.txt changes.
 $(STAMP): requirements.txt
@@ -34,6 +34,11 @@ run: demo
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Spanish catalogue: collect new strings into locale/es, then compile what translators filled in.
+messages: setup
+	$(PY) manage.py makemessages -l es --no-obsolete --no-wrap -i ".venv/*" -i "var/*" -i "tests/*" -i "deploy/*"
+	$(PY) manage.py compilemessages -l es -i ".venv"
 
 lint: setup
 	$(VENV)/bin/ruff check .
