@@ -11,206 +11,420 @@ from agreements.migrations._roles import create_roles
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agreements', '0004_counting_indexes'),
+        ("agreements", "0004_counting_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AgreementAccess',
+            name="AgreementAccess",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('granted_at', models.DateTimeField(auto_now_add=True, verbose_name='granted')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("granted_at", models.DateTimeField(auto_now_add=True, verbose_name="granted")),
             ],
             options={
-                'verbose_name': 'access grant',
-                'verbose_name_plural': 'access list',
-                'ordering': ['agreement', 'user__username'],
+                "verbose_name": "access grant",
+                "verbose_name_plural": "access list",
+                "ordering": ["agreement", "user__username"],
             },
         ),
         migrations.RemoveConstraint(
-            model_name='document',
-            name='document_belongs_to_meeting_or_agreement',
+            model_name="document",
+            name="document_belongs_to_meeting_or_agreement",
         ),
         migrations.AddField(
-            model_name='document',
-            name='action_line',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='agreements.actionline', verbose_name='action line'),
+            model_name="document",
+            name="action_line",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="documents",
+                to="agreements.actionline",
+                verbose_name="action line",
+            ),
         ),
         migrations.AddField(
-            model_name='document',
-            name='content_type',
-            field=models.CharField(blank=True, max_length=100, verbose_name='content type'),
+            model_name="document",
+            name="content_type",
+            field=models.CharField(blank=True, max_length=100, verbose_name="content type"),
         ),
         migrations.AddField(
-            model_name='document',
-            name='original_name',
-            field=models.CharField(blank=True, max_length=255, verbose_name='file name'),
+            model_name="document",
+            name="original_name",
+            field=models.CharField(blank=True, max_length=255, verbose_name="file name"),
         ),
         migrations.AddField(
-            model_name='document',
-            name='session',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='agreements.session', verbose_name='session'),
+            model_name="document",
+            name="session",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="documents",
+                to="agreements.session",
+                verbose_name="session",
+            ),
         ),
         migrations.AddField(
-            model_name='document',
-            name='size',
-            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name='size in bytes'),
+            model_name="document",
+            name="size",
+            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name="size in bytes"),
         ),
         migrations.AlterField(
-            model_name='actionline',
-            name='completed_date',
-            field=models.DateField(blank=True, null=True, validators=[agreements.models.dates.validate_sane_date], verbose_name='completed'),
+            model_name="actionline",
+            name="completed_date",
+            field=models.DateField(
+                blank=True, null=True, validators=[agreements.models.dates.validate_sane_date], verbose_name="completed"
+            ),
         ),
         migrations.AlterField(
-            model_name='actionline',
-            name='due_date',
-            field=models.DateField(validators=[agreements.models.dates.validate_sane_date], verbose_name='follow-up deadline'),
+            model_name="actionline",
+            name="due_date",
+            field=models.DateField(
+                validators=[agreements.models.dates.validate_sane_date], verbose_name="follow-up deadline"
+            ),
         ),
         migrations.AlterField(
-            model_name='actionline',
-            name='original_due_date',
-            field=models.DateField(editable=False, help_text='The deadline first agreed; never changes.', validators=[agreements.models.dates.validate_sane_date], verbose_name='original deadline'),
+            model_name="actionline",
+            name="original_due_date",
+            field=models.DateField(
+                editable=False,
+                help_text="The deadline first agreed; never changes.",
+                validators=[agreements.models.dates.validate_sane_date],
+                verbose_name="original deadline",
+            ),
         ),
         migrations.AlterField(
-            model_name='agreement',
-            name='entry_into_force_date',
-            field=models.DateField(blank=True, null=True, validators=[agreements.models.dates.validate_sane_date], verbose_name='entry into force'),
+            model_name="agreement",
+            name="entry_into_force_date",
+            field=models.DateField(
+                blank=True,
+                null=True,
+                validators=[agreements.models.dates.validate_sane_date],
+                verbose_name="entry into force",
+            ),
         ),
         migrations.AlterField(
-            model_name='agreement',
-            name='expiry_date',
-            field=models.DateField(blank=True, null=True, validators=[agreements.models.dates.validate_sane_date], verbose_name='expiry'),
+            model_name="agreement",
+            name="expiry_date",
+            field=models.DateField(
+                blank=True, null=True, validators=[agreements.models.dates.validate_sane_date], verbose_name="expiry"
+            ),
         ),
         migrations.AlterField(
-            model_name='agreement',
-            name='signed_date',
-            field=models.DateField(blank=True, null=True, validators=[agreements.models.dates.validate_sane_date], verbose_name='signed'),
+            model_name="agreement",
+            name="signed_date",
+            field=models.DateField(
+                blank=True, null=True, validators=[agreements.models.dates.validate_sane_date], verbose_name="signed"
+            ),
         ),
         migrations.AlterField(
-            model_name='deadlinechange',
-            name='new_date',
-            field=models.DateField(validators=[agreements.models.dates.validate_sane_date], verbose_name='new deadline'),
+            model_name="deadlinechange",
+            name="new_date",
+            field=models.DateField(
+                validators=[agreements.models.dates.validate_sane_date], verbose_name="new deadline"
+            ),
         ),
         migrations.AlterField(
-            model_name='deadlinechange',
-            name='old_date',
-            field=models.DateField(validators=[agreements.models.dates.validate_sane_date], verbose_name='old deadline'),
+            model_name="deadlinechange",
+            name="old_date",
+            field=models.DateField(
+                validators=[agreements.models.dates.validate_sane_date], verbose_name="old deadline"
+            ),
         ),
         migrations.AlterField(
-            model_name='document',
-            name='file',
-            field=models.FileField(max_length=200, upload_to=agreements.models.documents.document_upload_to, verbose_name='file'),
+            model_name="document",
+            name="file",
+            field=models.FileField(
+                max_length=200, upload_to=agreements.models.documents.document_upload_to, verbose_name="file"
+            ),
         ),
         migrations.AlterField(
-            model_name='document',
-            name='kind',
-            field=models.CharField(choices=[('final_act', 'Final act'), ('minutes', 'Minutes'), ('signed_text', 'Signed text'), ('annex', 'Annex'), ('report', 'Report'), ('evidence', 'Evidence of progress'), ('other', 'Other')], default='other', max_length=20, verbose_name='kind'),
+            model_name="document",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("final_act", "Final act"),
+                    ("minutes", "Minutes"),
+                    ("signed_text", "Signed text"),
+                    ("annex", "Annex"),
+                    ("report", "Report"),
+                    ("evidence", "Evidence of progress"),
+                    ("other", "Other"),
+                ],
+                default="other",
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalactionline',
-            name='completed_date',
-            field=models.DateField(blank=True, null=True, validators=[agreements.models.dates.validate_sane_date], verbose_name='completed'),
+            model_name="historicalactionline",
+            name="completed_date",
+            field=models.DateField(
+                blank=True, null=True, validators=[agreements.models.dates.validate_sane_date], verbose_name="completed"
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalactionline',
-            name='due_date',
-            field=models.DateField(validators=[agreements.models.dates.validate_sane_date], verbose_name='follow-up deadline'),
+            model_name="historicalactionline",
+            name="due_date",
+            field=models.DateField(
+                validators=[agreements.models.dates.validate_sane_date], verbose_name="follow-up deadline"
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalactionline',
-            name='original_due_date',
-            field=models.DateField(editable=False, help_text='The deadline first agreed; never changes.', validators=[agreements.models.dates.validate_sane_date], verbose_name='original deadline'),
+            model_name="historicalactionline",
+            name="original_due_date",
+            field=models.DateField(
+                editable=False,
+                help_text="The deadline first agreed; never changes.",
+                validators=[agreements.models.dates.validate_sane_date],
+                verbose_name="original deadline",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalagreement',
-            name='entry_into_force_date',
-            field=models.DateField(blank=True, null=True, validators=[agreements.models.dates.validate_sane_date], verbose_name='entry into force'),
+            model_name="historicalagreement",
+            name="entry_into_force_date",
+            field=models.DateField(
+                blank=True,
+                null=True,
+                validators=[agreements.models.dates.validate_sane_date],
+                verbose_name="entry into force",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalagreement',
-            name='expiry_date',
-            field=models.DateField(blank=True, null=True, validators=[agreements.models.dates.validate_sane_date], verbose_name='expiry'),
+            model_name="historicalagreement",
+            name="expiry_date",
+            field=models.DateField(
+                blank=True, null=True, validators=[agreements.models.dates.validate_sane_date], verbose_name="expiry"
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalagreement',
-            name='signed_date',
-            field=models.DateField(blank=True, null=True, validators=[agreements.models.dates.validate_sane_date], verbose_name='signed'),
+            model_name="historicalagreement",
+            name="signed_date",
+            field=models.DateField(
+                blank=True, null=True, validators=[agreements.models.dates.validate_sane_date], verbose_name="signed"
+            ),
         ),
         migrations.AlterField(
-            model_name='progressupdate',
-            name='new_due_date',
-            field=models.DateField(blank=True, null=True, validators=[agreements.models.dates.validate_sane_date], verbose_name='new deadline'),
+            model_name="progressupdate",
+            name="new_due_date",
+            field=models.DateField(
+                blank=True,
+                null=True,
+                validators=[agreements.models.dates.validate_sane_date],
+                verbose_name="new deadline",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='actionline',
-            constraint=models.CheckConstraint(condition=models.Q(('due_date__isnull', True), models.Q(('due_date__gte', datetime.date(1990, 1, 1)), ('due_date__lte', datetime.date(2100, 12, 31))), _connector='OR'), name='action_line_due_date_in_range'),
+            model_name="actionline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("due_date__isnull", True),
+                    models.Q(
+                        ("due_date__gte", datetime.date(1990, 1, 1)), ("due_date__lte", datetime.date(2100, 12, 31))
+                    ),
+                    _connector="OR",
+                ),
+                name="action_line_due_date_in_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='actionline',
-            constraint=models.CheckConstraint(condition=models.Q(('original_due_date__isnull', True), models.Q(('original_due_date__gte', datetime.date(1990, 1, 1)), ('original_due_date__lte', datetime.date(2100, 12, 31))), _connector='OR'), name='action_line_original_due_date_in_range'),
+            model_name="actionline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("original_due_date__isnull", True),
+                    models.Q(
+                        ("original_due_date__gte", datetime.date(1990, 1, 1)),
+                        ("original_due_date__lte", datetime.date(2100, 12, 31)),
+                    ),
+                    _connector="OR",
+                ),
+                name="action_line_original_due_date_in_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='actionline',
-            constraint=models.CheckConstraint(condition=models.Q(('completed_date__isnull', True), models.Q(('completed_date__gte', datetime.date(1990, 1, 1)), ('completed_date__lte', datetime.date(2100, 12, 31))), _connector='OR'), name='action_line_completed_date_in_range'),
+            model_name="actionline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("completed_date__isnull", True),
+                    models.Q(
+                        ("completed_date__gte", datetime.date(1990, 1, 1)),
+                        ("completed_date__lte", datetime.date(2100, 12, 31)),
+                    ),
+                    _connector="OR",
+                ),
+                name="action_line_completed_date_in_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deadlinechange',
-            constraint=models.CheckConstraint(condition=models.Q(('old_date__isnull', True), models.Q(('old_date__gte', datetime.date(1990, 1, 1)), ('old_date__lte', datetime.date(2100, 12, 31))), _connector='OR'), name='deadline_change_old_date_in_range'),
+            model_name="deadlinechange",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("old_date__isnull", True),
+                    models.Q(
+                        ("old_date__gte", datetime.date(1990, 1, 1)), ("old_date__lte", datetime.date(2100, 12, 31))
+                    ),
+                    _connector="OR",
+                ),
+                name="deadline_change_old_date_in_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deadlinechange',
-            constraint=models.CheckConstraint(condition=models.Q(('new_date__isnull', True), models.Q(('new_date__gte', datetime.date(1990, 1, 1)), ('new_date__lte', datetime.date(2100, 12, 31))), _connector='OR'), name='deadline_change_new_date_in_range'),
+            model_name="deadlinechange",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("new_date__isnull", True),
+                    models.Q(
+                        ("new_date__gte", datetime.date(1990, 1, 1)), ("new_date__lte", datetime.date(2100, 12, 31))
+                    ),
+                    _connector="OR",
+                ),
+                name="deadline_change_new_date_in_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('session__isnull', False), ('meeting__isnull', True), ('agreement__isnull', True), ('action_line__isnull', True)), models.Q(('meeting__isnull', False), ('session__isnull', True), ('agreement__isnull', True), ('action_line__isnull', True)), models.Q(('agreement__isnull', False), ('session__isnull', True), ('meeting__isnull', True), ('action_line__isnull', True)), models.Q(('action_line__isnull', False), ('session__isnull', True), ('meeting__isnull', True), ('agreement__isnull', True)), _connector='OR'), name='document_has_exactly_one_owner'),
+            model_name="document",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("session__isnull", False),
+                        ("meeting__isnull", True),
+                        ("agreement__isnull", True),
+                        ("action_line__isnull", True),
+                    ),
+                    models.Q(
+                        ("meeting__isnull", False),
+                        ("session__isnull", True),
+                        ("agreement__isnull", True),
+                        ("action_line__isnull", True),
+                    ),
+                    models.Q(
+                        ("agreement__isnull", False),
+                        ("session__isnull", True),
+                        ("meeting__isnull", True),
+                        ("action_line__isnull", True),
+                    ),
+                    models.Q(
+                        ("action_line__isnull", False),
+                        ("session__isnull", True),
+                        ("meeting__isnull", True),
+                        ("agreement__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="document_has_exactly_one_owner",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressupdate',
-            constraint=models.CheckConstraint(condition=models.Q(('new_due_date__isnull', True), models.Q(('new_due_date__gte', datetime.date(1990, 1, 1)), ('new_due_date__lte', datetime.date(2100, 12, 31))), _connector='OR'), name='progress_update_new_due_date_in_range'),
+            model_name="progressupdate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("new_due_date__isnull", True),
+                    models.Q(
+                        ("new_due_date__gte", datetime.date(1990, 1, 1)),
+                        ("new_due_date__lte", datetime.date(2100, 12, 31)),
+                    ),
+                    _connector="OR",
+                ),
+                name="progress_update_new_due_date_in_range",
+            ),
         ),
         migrations.AddField(
-            model_name='agreementaccess',
-            name='agreement',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='access_grants', to='agreements.agreement', verbose_name='agreement'),
+            model_name="agreementaccess",
+            name="agreement",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="access_grants",
+                to="agreements.agreement",
+                verbose_name="agreement",
+            ),
         ),
         migrations.AddField(
-            model_name='agreementaccess',
-            name='granted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='granted by'),
+            model_name="agreementaccess",
+            name="granted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="granted by",
+            ),
         ),
         migrations.AddField(
-            model_name='agreementaccess',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agreement_grants', to=settings.AUTH_USER_MODEL, verbose_name='user'),
+            model_name="agreementaccess",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="agreement_grants",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user",
+            ),
         ),
         migrations.AddField(
-            model_name='agreement',
-            name='cleared_users',
-            field=models.ManyToManyField(blank=True, help_text='Users who may see this agreement although its confidentiality would not let them.', related_name='cleared_agreements', through='agreements.AgreementAccess', through_fields=('agreement', 'user'), to=settings.AUTH_USER_MODEL, verbose_name='access list'),
+            model_name="agreement",
+            name="cleared_users",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Users who may see this agreement although its confidentiality would not let them.",
+                related_name="cleared_agreements",
+                through="agreements.AgreementAccess",
+                through_fields=("agreement", "user"),
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="access list",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreement',
-            constraint=models.CheckConstraint(condition=models.Q(('signed_date__isnull', True), models.Q(('signed_date__gte', datetime.date(1990, 1, 1)), ('signed_date__lte', datetime.date(2100, 12, 31))), _connector='OR'), name='agreement_signed_date_in_range'),
+            model_name="agreement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("signed_date__isnull", True),
+                    models.Q(
+                        ("signed_date__gte", datetime.date(1990, 1, 1)),
+                        ("signed_date__lte", datetime.date(2100, 12, 31)),
+                    ),
+                    _connector="OR",
+                ),
+                name="agreement_signed_date_in_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreement',
-            constraint=models.CheckConstraint(condition=models.Q(('entry_into_force_date__isnull', True), models.Q(('entry_into_force_date__gte', datetime.date(1990, 1, 1)), ('entry_into_force_date__lte', datetime.date(2100, 12, 31))), _connector='OR'), name='agreement_entry_into_force_date_in_range'),
+            model_name="agreement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("entry_into_force_date__isnull", True),
+                    models.Q(
+                        ("entry_into_force_date__gte", datetime.date(1990, 1, 1)),
+                        ("entry_into_force_date__lte", datetime.date(2100, 12, 31)),
+                    ),
+                    _connector="OR",
+                ),
+                name="agreement_entry_into_force_date_in_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreement',
-            constraint=models.CheckConstraint(condition=models.Q(('expiry_date__isnull', True), models.Q(('expiry_date__gte', datetime.date(1990, 1, 1)), ('expiry_date__lte', datetime.date(2100, 12, 31))), _connector='OR'), name='agreement_expiry_date_in_range'),
+            model_name="agreement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("expiry_date__isnull", True),
+                    models.Q(
+                        ("expiry_date__gte", datetime.date(1990, 1, 1)),
+                        ("expiry_date__lte", datetime.date(2100, 12, 31)),
+                    ),
+                    _connector="OR",
+                ),
+                name="agreement_expiry_date_in_range",
+            ),
         ),
         migrations.AddIndex(
-            model_name='agreementaccess',
-            index=models.Index(fields=['user', 'agreement'], name='agreement_access_user'),
+            model_name="agreementaccess",
+            index=models.Index(fields=["user", "agreement"], name="agreement_access_user"),
         ),
         migrations.AddConstraint(
-            model_name='agreementaccess',
-            constraint=models.UniqueConstraint(fields=('agreement', 'user'), name='agreement_access_once_per_user'),
+            model_name="agreementaccess",
+            constraint=models.UniqueConstraint(fields=("agreement", "user"), name="agreement_access_once_per_user"),
         ),
         # The Counterpart role is new here; the others are left as they are.
         migrations.RunPython(create_roles, migrations.RunPython.noop),

@@ -9,72 +9,111 @@ from agreements.migrations._roles import create_roles
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agreements', '0006_reminder_outbox'),
+        ("agreements", "0006_reminder_outbox"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SpreadsheetImport',
+            name="SpreadsheetImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=agreements.models.documents.document_upload_to, verbose_name='file')),
-                ('file_name', models.CharField(max_length=255, verbose_name='file name')),
-                ('status', models.CharField(choices=[('checking', 'Checking'), ('invalid', 'Has errors'), ('ready', 'Ready to apply'), ('applying', 'Applying'), ('applied', 'Applied'), ('failed', 'Failed')], default='checking', max_length=10, verbose_name='status')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded')),
-                ('applied_at', models.DateTimeField(blank=True, null=True, verbose_name='applied')),
-                ('rows_total', models.PositiveIntegerField(default=0, verbose_name='rows')),
-                ('rows_done', models.PositiveIntegerField(default=0, verbose_name='rows processed')),
-                ('created_count', models.PositiveIntegerField(default=0, verbose_name='rows created')),
-                ('changed_count', models.PositiveIntegerField(default=0, verbose_name='rows changed')),
-                ('unchanged_count', models.PositiveIntegerField(default=0, verbose_name='rows unchanged')),
-                ('preview', models.JSONField(blank=True, default=dict, verbose_name='preview')),
-                ('errors', models.JSONField(blank=True, default=list, verbose_name='errors')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200, upload_to=agreements.models.documents.document_upload_to, verbose_name="file"
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=255, verbose_name="file name")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("checking", "Checking"),
+                            ("invalid", "Has errors"),
+                            ("ready", "Ready to apply"),
+                            ("applying", "Applying"),
+                            ("applied", "Applied"),
+                            ("failed", "Failed"),
+                        ],
+                        default="checking",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="uploaded")),
+                ("applied_at", models.DateTimeField(blank=True, null=True, verbose_name="applied")),
+                ("rows_total", models.PositiveIntegerField(default=0, verbose_name="rows")),
+                ("rows_done", models.PositiveIntegerField(default=0, verbose_name="rows processed")),
+                ("created_count", models.PositiveIntegerField(default=0, verbose_name="rows created")),
+                ("changed_count", models.PositiveIntegerField(default=0, verbose_name="rows changed")),
+                ("unchanged_count", models.PositiveIntegerField(default=0, verbose_name="rows unchanged")),
+                ("preview", models.JSONField(blank=True, default=dict, verbose_name="preview")),
+                ("errors", models.JSONField(blank=True, default=list, verbose_name="errors")),
             ],
             options={
-                'verbose_name': 'spreadsheet import',
-                'verbose_name_plural': 'spreadsheet imports',
-                'ordering': ['-uploaded_at', '-id'],
+                "verbose_name": "spreadsheet import",
+                "verbose_name_plural": "spreadsheet imports",
+                "ordering": ["-uploaded_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='actionline',
-            name='external_reference',
-            field=models.CharField(blank=True, max_length=100, verbose_name='external reference'),
+            model_name="actionline",
+            name="external_reference",
+            field=models.CharField(blank=True, max_length=100, verbose_name="external reference"),
         ),
         migrations.AddField(
-            model_name='agreement',
-            name='external_reference',
-            field=models.CharField(blank=True, max_length=100, verbose_name='external reference'),
+            model_name="agreement",
+            name="external_reference",
+            field=models.CharField(blank=True, max_length=100, verbose_name="external reference"),
         ),
         migrations.AddField(
-            model_name='historicalactionline',
-            name='external_reference',
-            field=models.CharField(blank=True, max_length=100, verbose_name='external reference'),
+            model_name="historicalactionline",
+            name="external_reference",
+            field=models.CharField(blank=True, max_length=100, verbose_name="external reference"),
         ),
         migrations.AddField(
-            model_name='historicalagreement',
-            name='external_reference',
-            field=models.CharField(blank=True, max_length=100, verbose_name='external reference'),
+            model_name="historicalagreement",
+            name="external_reference",
+            field=models.CharField(blank=True, max_length=100, verbose_name="external reference"),
         ),
         migrations.AddConstraint(
-            model_name='actionline',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_reference', ''), _negated=True), fields=('external_reference',), name='action_line_external_reference_unique', violation_error_code='unique', violation_error_message='Another action line already has this external reference.'),
+            model_name="actionline",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_reference", ""), _negated=True),
+                fields=("external_reference",),
+                name="action_line_external_reference_unique",
+                violation_error_code="unique",
+                violation_error_message="Another action line already has this external reference.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreement',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_reference', ''), _negated=True), fields=('external_reference',), name='agreement_external_reference_unique', violation_error_code='unique', violation_error_message='Another agreement already has this external reference.'),
+            model_name="agreement",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_reference", ""), _negated=True),
+                fields=("external_reference",),
+                name="agreement_external_reference_unique",
+                violation_error_code="unique",
+                violation_error_message="Another agreement already has this external reference.",
+            ),
         ),
         migrations.AddField(
-            model_name='spreadsheetimport',
-            name='uploaded_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by'),
+            model_name="spreadsheetimport",
+            name="uploaded_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="uploaded by",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='spreadsheetimport',
-            constraint=models.CheckConstraint(condition=models.Q(('rows_done__lte', models.F('rows_total'))), name='import_progress_within_total'),
+            model_name="spreadsheetimport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rows_done__lte", models.F("rows_total"))), name="import_progress_within_total"
+            ),
         ),
         # Editors may import; the groups take the new model's permissions.
         migrations.RunPython(create_roles, migrations.RunPython.noop),
