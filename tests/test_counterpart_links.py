@@ -217,6 +217,7 @@ def test_a_viewer_cannot_send_revoke_or_review(client, make, line, link):
 
 
 def test_an_attachment_follows_the_document_rules(client, line, link):
+    client.cookies["django_language"] = "en"  # the page speaks Spanish to this person unless they switch
     html = SimpleUploadedFile("report.html", b"<!DOCTYPE html><html><script>alert(1)</script></html>")
     response = post_update(client, link, attachment=html)
     assert response.status_code == 200
@@ -229,6 +230,7 @@ def test_an_attachment_follows_the_document_rules(client, line, link):
 
 
 def test_posts_per_link_are_limited(client, settings, line, link):
+    client.cookies["django_language"] = "en"  # the page speaks Spanish to this person unless they switch
     settings.UPDATE_LINK_POSTS_PER_HOUR = 2
     assert post_update(client, link).status_code == 302
     assert post_update(client, link).status_code == 302

@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 from agreements.imports import apply, check, runs
 from agreements.imports.columns import COLUMNS
 from agreements.models import ActionLine, Agreement, DeadlineChange, SectoralMeeting, SpreadsheetImport
+from commission.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
 Status = SpreadsheetImport.Status
@@ -303,10 +304,12 @@ def test_viewers_may_not_import_nor_see_imports(client, make, world, viewer):
     assert "Imports" not in viewer.get(reverse("agreements:home")).content.decode()
 
 
-@override_settings(IMPORT_BACKGROUND_ROWS=2, CELERY_TASK_ALWAYS_EAGER=True)
+@override_settings(IMPORT_BACKGROUND_ROWS=2)
 def test_a_long_file_is_checked_and_applied_by_the_task_with_progress(
     client, editor, world, monkeypatch, django_capture_on_commit_callbacks
 ):
+    # The Celery app read its settings at start-up: with REDIS_URL set (as in CI) tasks would go to the broker.
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
     monkeypatch.setattr(check, "PROGRESS_EVERY", 1)
     seen = []
     recorder = runs.progress_recorder
