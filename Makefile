@@ -52,19 +52,22 @@ check: setup
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
+# The benchmarks live in bench/, a development-only app that only its own settings install (bench/settings.py).
+BENCH_MANAGE := DJANGO_SETTINGS_MODULE=bench.settings $(PY) manage.py
+
 # Not a test: figures for the reminder sweep and digest delivery at 1,000,000 action lines on PostgreSQL
 # (generated on the first run, kept for the next). With REDIS_URL set it also times a real Celery worker.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/commission_bench
 BENCH_ACTION_LINES ?= 1000000
 bench-reminders: setup
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_reminders --action-lines $(BENCH_ACTION_LINES)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BENCH_MANAGE) bench_reminders --action-lines $(BENCH_ACTION_LINES)
 
 # Not a test: requests per second and p50/p95 latency of the staff pages and the admin at the same scale,
 # gunicorn (3 sync workers, DEBUG off) loaded by wrk with 8 connections for BENCH_SECONDS per URL.
 BENCH_SECONDS ?= 15
 bench-pages: setup
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_pages --action-lines $(BENCH_ACTION_LINES) \
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BENCH_MANAGE) bench_pages --action-lines $(BENCH_ACTION_LINES) \
 		--seconds $(BENCH_SECONDS) $(if $(BENCH_ONLY),--only "$(BENCH_ONLY)")
 
 # Not a test: seconds and rows/second to preview and apply a generated 10,000-row XLSX import, on its own
@@ -72,7 +75,7 @@ bench-pages: setup
 BENCH_IMPORT_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/commission_bench_import
 BENCH_IMPORT_ROWS ?= 10000
 bench-import: setup
-	DATABASE_URL=$(BENCH_IMPORT_DATABASE_URL) $(PY) manage.py bench_import --rows $(BENCH_IMPORT_ROWS)
+	DATABASE_URL=$(BENCH_IMPORT_DATABASE_URL) $(BENCH_MANAGE) bench_import --rows $(BENCH_IMPORT_ROWS)
 
 # Not a test: sqlmap against every filter parameter of the lists and their exports, signed in, on a throwaway
 # PostgreSQL database (created, filled with the demo data and dropped; its name must end in _security), then

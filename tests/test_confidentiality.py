@@ -11,7 +11,6 @@ import email
 import email.policy
 import io
 import re
-import socket
 import zipfile
 
 import pytest
@@ -24,6 +23,7 @@ from django.utils.formats import date_format
 from agreements.models import Agreement
 from agreements.reminders.delivery import deliver_waiting
 from agreements.reminders.sweep import run_sweep
+from bench.ports import free_port
 from tests.test_access_matrix import USERS, WORD, fetch, world_for_module
 
 pytestmark = pytest.mark.django_db
@@ -175,9 +175,7 @@ class Inbox:
 
 @pytest.fixture
 def smtp(settings):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     inbox = Inbox()
     server = Controller(inbox, hostname="127.0.0.1", port=port)
     server.start()

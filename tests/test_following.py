@@ -3,7 +3,6 @@
 import datetime
 import email
 import email.policy
-import socket
 import zoneinfo
 
 import pytest
@@ -21,6 +20,7 @@ from agreements.progress import report_progress
 from agreements.reminders import delivery
 from agreements.reminders.sweep import run_sweep
 from agreements.tasks import queue_digests
+from bench.ports import free_port
 from commission.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
@@ -320,9 +320,7 @@ class Inbox:
 
 @pytest.fixture
 def smtp(settings):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     inbox = Inbox()
     server = Controller(inbox, hostname="127.0.0.1", port=port)
     server.start()

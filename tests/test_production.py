@@ -4,7 +4,6 @@
 import datetime
 import re
 import secrets
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +16,7 @@ from django.utils import timezone
 
 from agreements.models import SweepRun
 from agreements.views import health
+from bench.ports import free_port
 from tests.test_settings import clean_environment, run
 
 pytestmark = pytest.mark.django_db
@@ -167,12 +167,6 @@ def test_anonymous_responses_are_left_alone(client, make):
 
 
 # /healthz
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def swept(hours_ago):

@@ -1,4 +1,4 @@
-"""The commands and the schedule: send_reminders, generate_bench_data, and beat's one daily entry."""
+"""The commands and the schedule: send_reminders and beat's one daily entry."""
 
 import datetime
 import io
@@ -7,12 +7,9 @@ import pytest
 from celery.schedules import crontab
 from django.core import mail
 from django.core.management import CommandError, call_command
-from django.db import connection
-from django.db.models import F
 
 from agreements.clock import local_today
-from agreements.models import ActionLine, Agreement, Reminder
-from agreements.reminders.sweep import run_sweep
+from agreements.models import Reminder
 from commission.celery import DISPATCH_TASK, SWEEP_TASK
 from commission.celery import app as celery_app
 
@@ -74,40 +71,3 @@ def test_the_beat_task_runs_the_sweep(make, monkeypatch):
     monkeypatch.setattr("agreements.tasks.queue_digests", lambda: None)
     result = sweep_reminders.apply().get()
     assert result == {"covered": [local_today().isoformat()], "owed": 1}
-
-
-@pytest.mark.django_db
-def test_generate_bench_data_makes_consistent_rows_that_owe_reminders():
-    indexes_before = index_names()
-    output = run("generate_bench_data", "--action-lines", "500", "--seed", "7")
-    assert "500 action lines after" in output
-    assert ActionLine.objects.count() == 500
-    assert Agreement.objects.count() == 100
-    # The denormalised columns agree with the agreement and its meeting, as save() would have made them.
-    assert not ActionLine.objects.exclude(commission_id=F("agreement__commission_id")).exists()
-    assert not ActionLine.objects.exclude(sector_id=F("agreement__meeting__sector_id")).exists()
-    assert not Agreement.objects.exclude(session_id=F("meeting__session_id")).exists()
-    assert not ActionLine.objects.filter(original_due_date__isnull=True).exists()
-    assert ActionLine.objects.open().exists() and ActionLine.objects.filter(status="done").exists()
-    assert index_names() == indexes_before
-    owed = run_sweep(queue=False).owed
-    assert 0 < owed < 60  # about 2% of the lines
-    run("generate_bench_data", "--action-lines", "50")
-    assert ActionLine.objects.count() == 550
-    # Explicit ids went in; the id sequence was moved past them, so ordinary inserts still work.
-    assert ActionLine.objects.create(agreement=Agreement.objects.first(), title="After", due_date=DAY).pk > 550
-
-
-@pytest.mark.django_db
-def test_generate_bench_data_refuses_nonsense():
-    with pytest.raises(CommandError):
-        run("generate_bench_data", "--action-lines", "0")
-
-
-def index_names():
-    with connection.cursor() as cursor:
-        return {
-            index
-            for table in ("agreements_actionline", "agreements_agreement")
-            for index in connection.introspection.get_constraints(cursor, table)
-        }

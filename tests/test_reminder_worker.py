@@ -11,7 +11,6 @@ import email
 import email.policy
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -30,6 +29,7 @@ from agreements.models import Reminder
 from agreements.reminders.delivery import requeue_failed
 from agreements.reminders.sweep import run_sweep
 from agreements.tasks import queue_digests
+from bench.ports import free_port
 from commission.celery import app as celery_app
 from tests.conftest import require_service
 
@@ -43,12 +43,6 @@ WORKER_SETTINGS = {
     "EMAIL_TIMEOUT": "10",
     "DB_CONN_MAX_AGE": "0",
 }
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def redis_answers():

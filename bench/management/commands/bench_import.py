@@ -22,7 +22,6 @@ from django.test.utils import override_settings
 from openpyxl import Workbook
 
 from agreements import roles
-from agreements.bench import data
 from agreements.imports import apply, runs
 from agreements.imports.columns import COLUMNS
 from agreements.models import (
@@ -38,6 +37,7 @@ from agreements.models import (
     Session,
     SpreadsheetImport,
 )
+from bench import data
 
 PREFIX = "BENCH-IMPORT"
 SECTORS = 10

@@ -19,19 +19,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import override_settings
 
-from agreements.bench import data
 from agreements.clock import local_today
 from agreements.models import ActionLine, Reminder, SweepRun
 from agreements.reminders import rules, sweep
 from agreements.reminders.delivery import deliver_digest, recipients_waiting
 from agreements.tasks import queue_digests
+from bench import data
+from bench.ports import free_port
 from commission.celery import app
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_until(condition, timeout, what, every=0.1):

@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from agreements.bench import data, explain, wrk
-from agreements.bench.server import WORKERS, Server
+from bench import data, explain, wrk
+from bench.server import WORKERS, Server
 
 WARM_UP_REQUESTS = WORKERS * 2
 

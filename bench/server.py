@@ -4,7 +4,6 @@ import http.client
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -14,15 +13,10 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.management.base import CommandError
 
-HOST = "127.0.0.1"
+from .ports import HOST, free_port
+
 # Three sync workers beat two workers with four threads each on two cores (shared/PERFORMANCE.md).
 WORKERS = 3
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
 
 
 def cookies_from(response):

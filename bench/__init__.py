@@ -1,0 +1,7 @@
+"""The benchmarks: a development-only Django app, never part of the shipped site.
+
+It is installed only by its own settings module, bench/settings.py (`DJANGO_SETTINGS_MODULE=bench.settings`,
+which the Makefile's bench targets set): commission.settings plus this app, its URLs (a stock admin of action
+lines as the baseline) and a middleware that lets the benchmark ask for a cache miss. Production settings
+and code never import it.
+"""

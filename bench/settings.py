@@ -1,0 +1,14 @@
+"""Settings for the benchmarks: the project's own, plus the bench app and what only the benchmark may reach.
+
+`DJANGO_SETTINGS_MODULE=bench.settings manage.py bench_pages` (the Makefile's bench targets do it); gunicorn,
+started by the benchmark, inherits the variable and so serves the same.
+"""
+
+from commission.settings import *  # noqa: F403
+from commission.settings import INSTALLED_APPS, MIDDLEWARE
+
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
+# The project's URLs plus /bench-admin/, the stock changelist every page is compared with.
+ROOT_URLCONF = "bench.urls"
+# Last, so that it wraps only the view: a request carrying its header computes the dashboard's figures afresh.
+MIDDLEWARE = [*MIDDLEWARE, "bench.middleware.figures_cache_miss"]
