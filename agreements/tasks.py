@@ -105,7 +105,8 @@ def send_follow_digest(self, user_id):
 
 @shared_task(ignore_result=True)
 def dispatch_reminders():
-    """Beat runs this every REMINDER_DISPATCH_MINUTES: ring again for every digest still owed, start a missed sweep.
+    """Beat runs this every REMINDER_DISPATCH_MINUTES: ring again for every digest and update link email still
+    owed, start a missed sweep.
 
     Nothing owed waits longer than this interval plus REMINDER_CLAIM_TIMEOUT once the services are back.
     """
@@ -116,6 +117,7 @@ def dispatch_reminders():
             logger.warning("Could not start the missed reminder sweep: %s", error)
     outcome = queue_digests()
     ReminderDispatch.record(outcome.queued, outcome.not_queued)
+    queue_link_emails(update_link_emails.waiting())
     return {"queued": outcome.queued, "not_queued": outcome.not_queued}
 
 
@@ -138,19 +140,26 @@ def apply_spreadsheet_import(import_id, language=None):
 # Update links: the email that hands a line's responsible person their signed link, through the reminders' mail path.
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=delivery.TRANSIENT_ERRORS, **RETRYING)
-def send_update_link(link_id):
-    return {"sent": update_link_emails.send_link_email(link_id)}
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, autoretry_for=RETRY_ERRORS, **RETRYING)
+def send_update_link(self, link_id):
+    """The link's email, once: the UpdateLink row is its outbox, claimed like a reminder's; on the last attempt an
+    SMTP failure marks it failed instead of raising."""
+    return {"sent": update_link_emails.send_link_email(link_id, last_attempt=self.request.retries >= self.max_retries)}
+
+
+def queue_link_emails(link_ids):
+    """Ring for each link's email; stop at the first broker fault, the rows staying owed for the dispatcher."""
+    for done, link_id in enumerate(link_ids):
+        try:
+            send_update_link.delay(link_id)
+        except BrokerUnreachable as error:
+            left = len(link_ids) - done
+            logger.warning("Could not queue %d update link emails, left for the dispatcher: %s", left, error)
+            return Queued(done, left)
+    return Queued(len(link_ids), 0)
 
 
 def queue_update_link(link_id):
     """Ring for the link's email once the transaction that made the link commits. If the broker cannot be
-    reached, that is logged: the link is listed on the line and the editor can send a new one."""
-
-    def ring():
-        try:
-            send_update_link.delay(link_id)
-        except BrokerUnreachable as error:
-            logger.warning("Could not queue the email of update link %s: %s", link_id, error)
-
-    transaction.on_commit(ring)
+    reached, the email stays owed on the link and the reminders' dispatcher sends it."""
+    transaction.on_commit(lambda: queue_link_emails([link_id]))

@@ -11,11 +11,13 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from agreements import roles
-from agreements.counterpart import links, review
+from agreements.counterpart import emails, links, review
 from agreements.models import Agreement, Document, ProgressUpdate, Reminder, UpdateLink
 from agreements.reminders.digest import build_digest
+from agreements.tasks import dispatch_reminders
 from commission.celery import app as celery_app
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today", "in_english")]
@@ -110,6 +112,63 @@ def test_editor_sends_a_link_by_email_in_the_persons_language_and_it_works(
     assert "csrfmiddlewaretoken" in page.text
     listed = client_for(editor).get(line.get_absolute_url())
     assert "Iván Petrov" in listed.text and "Active" in listed.text
+
+
+def test_a_link_email_survives_a_broker_fault_and_goes_with_the_next_dispatch(
+    client, editor, line, outsider, monkeypatch, django_capture_on_commit_callbacks
+):
+    def refuse(link_id):
+        raise BrokerUnreachable("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    client.force_login(editor)
+    with monkeypatch.context() as patch:
+        patch.setattr("agreements.tasks.send_update_link.delay", refuse)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("agreements:update_link_send", args=[line.pk]), {"recipient": "counterpart"})
+    assert response.status_code == 302
+    assert mail.outbox == []
+    link = UpdateLink.objects.get()
+    assert link.email_status == UpdateLink.EmailStatus.PENDING
+    # The broker is back: the reminders' dispatcher rings for the email still owed, and sends it once.
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+    dispatch_reminders()
+    [message] = mail.outbox
+    assert message.to[0].endswith("<ivan@example.by>")
+    assert LINK_PATH.search(message.body)
+    link.refresh_from_db()
+    assert (link.email_status, link.email_sent_at is not None) == (UpdateLink.EmailStatus.SENT, True)
+    dispatch_reminders()
+    assert len(mail.outbox) == 1
+
+
+def test_a_link_email_is_given_back_on_an_smtp_fault_and_sent_by_the_retry(line, outsider, editor, monkeypatch):
+    link = links.create_link(line, outsider, sent_by=editor, emailed=True)
+
+    def refuse(message, fail_silently=False):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+        with pytest.raises(ConnectionRefusedError):
+            emails.send_link_email(link.pk)
+    assert emails.waiting() == [link.pk]
+    assert emails.send_link_email(link.pk) is True
+    assert emails.send_link_email(link.pk) is False
+    assert len(mail.outbox) == 1 and emails.waiting() == []
+
+
+def test_a_link_revoked_before_its_email_left_is_not_emailed(line, outsider, editor):
+    link = links.create_link(line, outsider, sent_by=editor, emailed=True)
+    links.revoke(link, editor)
+    assert emails.send_link_email(link.pk) is False
+    assert mail.outbox == []
+    link.refresh_from_db()
+    assert link.email_status == UpdateLink.EmailStatus.DROPPED and emails.waiting() == []
+
+
+def test_links_made_for_digests_owe_no_email_of_their_own(line, outsider):
+    links.reusable_link(outsider, line)
+    assert emails.waiting() == []
 
 
 def test_a_person_without_an_email_cannot_be_sent_a_link(client, editor, make, line):

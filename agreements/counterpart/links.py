@@ -54,8 +54,9 @@ def still_works(link, now=None):
     return link.state(now) == "active" and person.is_active and is_responsible(person, link.action_line)
 
 
-def create_link(line, person, sent_by, now=None):
-    """A new link to `line` for `person`, one of its responsible people with an email address."""
+def create_link(line, person, sent_by, now=None, emailed=False):
+    """A new link to `line` for `person`, one of its responsible people with an email address; `emailed` records
+    its own email as owed (the outbox row agreements/counterpart/emails.py delivers)."""
     now = now or timezone.now()
     if person is None or not is_responsible(person, line):
         raise ValidationError(_("Choose one of the line's responsible people."), code="not_responsible")
@@ -74,6 +75,7 @@ def create_link(line, person, sent_by, now=None):
         created_by=sent_by,
         created_at=now,
         expires_at=now + datetime.timedelta(days=settings.UPDATE_LINK_DAYS),
+        email_status=UpdateLink.EmailStatus.PENDING if emailed else UpdateLink.EmailStatus.NONE,
     )
 
 

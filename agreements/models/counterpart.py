@@ -14,6 +14,14 @@ class UpdateLink(models.Model):
     """One expiring, revocable link to one action line for one person. The URL carries `token` signed, so a
     tampered URL is refused before the database is asked; the row says whether it still works."""
 
+    class EmailStatus(models.TextChoices):
+        # A link made for a reminder digest travels in the digest; it has no email of its own.
+        NONE = "", _("Not emailed")
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        DROPPED = "dropped", _("Not sent: the link stopped working")
+
     action_line = models.ForeignKey(
         ActionLine, models.CASCADE, related_name="update_links", verbose_name=_("action line")
     )
@@ -29,6 +37,11 @@ class UpdateLink(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("revoked by")
     )
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    # The link's own email is an outbox row, as reminders are: owed until sent, whatever the broker loses.
+    email_status = models.CharField(_("email"), max_length=10, choices=EmailStatus, default=EmailStatus.NONE)
+    email_claimed_at = models.DateTimeField(_("email claimed"), null=True, blank=True, editable=False)
+    email_sent_at = models.DateTimeField(_("email sent"), null=True, blank=True)
+    email_error = models.TextField(_("email error"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -42,6 +55,12 @@ class UpdateLink(models.Model):
         indexes = [
             # The links listed on an action line's page.
             models.Index(fields=["action_line", "-created_at"], name="update_link_line"),
+            # The dispatcher's search for link emails still owed (agreements.counterpart.emails.waiting).
+            models.Index(
+                fields=["email_claimed_at"],
+                condition=models.Q(email_status="pending"),
+                name="update_link_email_waiting",
+            ),
         ]
 
     def __str__(self):

@@ -36,7 +36,7 @@ def send_link(request, pk):
     if form.is_valid():
         person = form.cleaned_data["recipient"]
         try:
-            link = links.create_link(line, person, sent_by=request.user)
+            link = links.create_link(line, person, sent_by=request.user, emailed=True)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
