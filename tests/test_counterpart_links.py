@@ -15,6 +15,8 @@ from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from agreements import roles
 from agreements.counterpart import emails, links, review
+from agreements.counterpart.forms import LinkUpdateForm
+from agreements.forms import ProgressUpdateForm
 from agreements.models import Agreement, Document, ProgressUpdate, Reminder, UpdateLink
 from agreements.reminders.digest import build_digest
 from agreements.tasks import dispatch_reminders
@@ -169,6 +171,26 @@ def test_a_link_revoked_before_its_email_left_is_not_emailed(line, outsider, edi
 def test_links_made_for_digests_owe_no_email_of_their_own(line, outsider):
     links.reusable_link(outsider, line)
     assert emails.waiting() == []
+
+
+def test_the_link_form_is_the_progress_form_without_status_and_deadline(line):
+    full, through_link = ProgressUpdateForm(line=line), LinkUpdateForm(line=line)
+    assert list(through_link.fields) == ["note", "percent_complete", "achieved_quantity", "attachment"]
+    for name in ("note", "percent_complete", "achieved_quantity"):
+        ours, theirs = through_link.fields[name], full.fields[name]
+        assert (ours.label, ours.help_text, ours.error_messages) == (
+            theirs.label,
+            theirs.help_text,
+            theirs.error_messages,
+        )
+        assert ours.widget.attrs == theirs.widget.attrs
+    bound = LinkUpdateForm({"note": "  ", "percent_complete": "101", "achieved_quantity": "-1"}, line=line)
+    assert not bound.is_valid()
+    assert bound.errors == {
+        "note": ["Write a note about the progress."],
+        "percent_complete": ["The percent complete cannot be more than 100."],
+        "achieved_quantity": ["The quantity achieved cannot be negative."],
+    }
 
 
 def test_a_person_without_an_email_cannot_be_sent_a_link(client, editor, make, line):

@@ -3,11 +3,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import MinValueValidator
-from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
-from ..forms import plain_number
+from ..forms import ProgressUpdateForm
 from ..uploads import allowed_summary, check_upload
 
 
@@ -46,36 +44,12 @@ class SendLinkForm(forms.Form):
         return person
 
 
-class LinkUpdateForm(forms.Form):
-    """A progress report through a signed link: a note, the new percent and quantity, and evidence."""
+class LinkUpdateForm(ProgressUpdateForm):
+    """A progress report through a signed link: the line page's progress form without status and deadline, which a
+    link cannot change, and with evidence. Derived from it, so labels, messages and widgets cannot drift apart."""
 
-    note = forms.CharField(
-        label=_("What has happened"),
-        error_messages={"required": _("Write a note about the progress.")},
-        help_text=_("Say what was done, what is blocking, and what comes next."),
-        widget=forms.Textarea(attrs={"rows": 5, "class": "textarea"}),
-    )
-    percent_complete = forms.IntegerField(
-        label=_("Percent complete"),
-        min_value=0,
-        max_value=100,
-        error_messages={
-            "required": _("Enter the percent complete, a whole number from 0 to 100."),
-            "invalid": _("Enter the percent complete as a whole number from 0 to 100."),
-            "min_value": _("The percent complete cannot be less than 0."),
-            "max_value": _("The percent complete cannot be more than 100."),
-        },
-        widget=forms.NumberInput(attrs={"class": "input-width-4", "min": 0, "max": 100}),
-    )
-    achieved_quantity = forms.DecimalField(
-        label=_("Quantity achieved"),
-        required=False,
-        max_digits=14,
-        decimal_places=2,
-        validators=[MinValueValidator(0, message=_("The quantity achieved cannot be negative."))],
-        error_messages={"invalid": _("Enter the quantity achieved as a number, like 20 or 12.5.")},
-        widget=forms.NumberInput(attrs={"class": "input-width-10", "min": 0, "step": "any"}),
-    )
+    NOT_THROUGH_A_LINK = ("status", "new_due_date", "deadline_reason")
+
     attachment = forms.FileField(
         label=_("Evidence (optional)"),
         required=False,
@@ -83,26 +57,11 @@ class LinkUpdateForm(forms.Form):
     )
 
     def __init__(self, *args, line, **kwargs):
-        kwargs.setdefault(
-            "initial",
-            {"percent_complete": line.percent_complete, "achieved_quantity": plain_number(line.achieved_quantity)},
-        )
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, line=line, **kwargs)
+        for name in self.NOT_THROUGH_A_LINK:
+            del self.fields[name]
         self.content_type = ""
         self.fields["attachment"].help_text = allowed_summary()
-        if line.target_quantity is None:
-            del self.fields["achieved_quantity"]
-        else:
-            self.fields["achieved_quantity"].help_text = _("Target: %(target)s %(unit)s.") % {
-                "target": floatformat(line.target_quantity, -2),
-                "unit": line.target_unit,
-            }
-
-    def clean_note(self):
-        note = self.cleaned_data["note"].strip()
-        if not note:
-            raise ValidationError(_("Write a note about the progress."))
-        return note
 
     def clean_attachment(self):
         uploaded = self.cleaned_data.get("attachment")
