@@ -28,8 +28,12 @@ class Column:
 
     @property
     def header(self):
-        """The header in the active language: Spanish for Spanish, English otherwise."""
-        return self.spanish if (get_language() or "").startswith("es") else self.english
+        """The header in the active language."""
+        return self.header_in(get_language())
+
+    def header_in(self, language):
+        """The header in `language`: Spanish for Spanish, English otherwise."""
+        return self.spanish if (language or "").startswith("es") else self.english
 
 
 COLUMNS = [

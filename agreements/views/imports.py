@@ -17,7 +17,7 @@ from .. import tasks
 from ..imports import runs, template
 from ..imports.forms import ImportUploadForm
 from ..imports.permissions import get_import_for_user, require_importer
-from ..models import SpreadsheetImport
+from ..models import ActionLine, Agreement, SpreadsheetImport
 
 Status = SpreadsheetImport.Status
 ERRORS_PER_PAGE = 100
@@ -74,7 +74,7 @@ def import_detail(request, pk):
     errors = Paginator(record.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "record": record,
-        "preview": record.preview,
+        "preview": with_links(record.preview, request.user),
         "errors": errors,
         "page_obj": errors,
         "refresh_seconds": REFRESH_SECONDS if working else None,
@@ -83,6 +83,28 @@ def import_detail(request, pk):
         "crumbs": crumbs(),
     }
     return render(request, "agreements/imports/import_detail.html", context)
+
+
+def with_links(preview, user):
+    """The preview with, on each row, links to its agreement and line where they exist and `user` may see them."""
+    rows = [*preview.get("created", []), *preview.get("changed", [])]
+    if not rows:
+        return preview
+    agreements = Agreement.objects.visible_to(user).filter(external_reference__in={row["agreement"] for row in rows})
+    lines = ActionLine.objects.visible_to(user).filter(external_reference__in={row["line"] for row in rows})
+    agreement_urls = {
+        agreement.external_reference: agreement.get_absolute_url()
+        for agreement in agreements.only("pk", "external_reference")
+    }
+    line_urls = {line.external_reference: line.get_absolute_url() for line in lines.only("pk", "external_reference")}
+    linked = {
+        kind: [
+            {**row, "agreement_url": agreement_urls.get(row["agreement"]), "line_url": line_urls.get(row["line"])}
+            for row in preview.get(kind, [])
+        ]
+        for kind in ("created", "changed")
+    }
+    return {**preview, **linked}
 
 
 @require_POST
@@ -95,9 +117,6 @@ def import_apply(request, pk):
     if runs.runs_in_background(record):
         transaction.on_commit(lambda: tasks.apply_spreadsheet_import.delay(record.pk, language))
         return redirect(record)
+    # The import's page says what came of it, applied or not: no message on top repeats it.
     record = runs.apply_import(record.pk, language)
-    if record.status == Status.APPLIED:
-        messages.success(request, _("The spreadsheet has been imported."))
-    else:
-        messages.error(request, _("Nothing was imported: see the problems below."))
     return redirect(record)
