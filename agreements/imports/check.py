@@ -1,9 +1,9 @@
-"""Checking an import: every row against the file itself and the database. Nothing is written here.
+"""Checking an import against the database: the Plan of what applying it would write. Nothing is written here.
 
-The result is a Plan of plain data: rows to create, rows to change (each field old → new), rows unchanged,
-every row error (row number, column letter and header, message), and the writes that applying would make.
-Agreement columns are repeated on each of an agreement's lines; a later line may leave them empty, but may not
-contradict the first. An empty cell keeps what is recorded; on a new row it takes the model's default.
+The rows come parsed and grouped into agreements (agreements/imports/rows.py). The result is a Plan of plain
+data: rows to create, rows to change (each field old → new), rows unchanged, every row error (row number, column
+letter and header, message), and the writes that applying would make. An empty cell keeps what is recorded; on a
+new row it takes the model's default.
 """
 
 from collections import defaultdict
@@ -13,17 +13,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from ..models import ActionLine, Agreement, to_roman
-from . import parse
-from .columns import CHOICES, choice_spellings, normalise
+from .columns import normalise
 from .lookups import Lookups
 from .parse import CellError
+from .rows import Errors, read_rows
 
 PROGRESS_EVERY = 250
 
-AGREEMENT_COLUMNS = (
-    "commission", "session", "sector", "meeting_date", "reference_code", "agreement_title", "kind",
-    "agreement_status", "confidentiality", "signed_date",
-)  # fmt: skip
 # The model field each column writes, for the agreement and for the line.
 AGREEMENT_FIELDS = {
     "reference_code": "reference_code",
@@ -82,61 +78,16 @@ class Plan:
         return not self.errors
 
 
-@dataclass
-class Group:
-    """One agreement of the file: its first row, its values (filled from later rows where the first is empty)."""
-
-    row: int
-    values: dict
-    from_row: dict = field(default_factory=dict)
-
-
 class Checker:
     def __init__(self, sheet, progress=None):
         self.sheet = sheet
         self.progress = progress or (lambda done: None)
-        self.plan = Plan(rows_total=len(sheet.rows), errors=list(sheet.problems))
+        self.plan = Plan(rows_total=len(sheet.rows))
+        self.errors = Errors(sheet)
         self.lookups = Lookups()
-        self.parsers = self.make_parsers()
-
-    def make_parsers(self):
-        def choice(key):
-            spellings = choice_spellings(CHOICES[key])
-            allowed = ", ".join(str(label) for label in CHOICES[key].labels)
-            return lambda value: parse.choice(value, spellings, allowed)
-
-        def text(limit):
-            return lambda value: parse.text(value, limit)
-
-        return {
-            "commission": text(200),
-            "session": parse.session_number,
-            "sector": text(100),
-            "meeting_date": parse.date,
-            "agreement_external_reference": text(100),
-            "reference_code": text(40),
-            "agreement_title": text(300),
-            "kind": choice("kind"),
-            "agreement_status": choice("agreement_status"),
-            "confidentiality": choice("confidentiality"),
-            "signed_date": parse.date,
-            "line_external_reference": text(100),
-            "line_title": text(300),
-            "responsible_person": text(200),
-            "responsible_institution": text(230),
-            "counterpart_person": text(200),
-            "counterpart_institution": text(230),
-            "deadline": parse.date,
-            "target_quantity": parse.quantity,
-            "target_unit": text(60),
-            "line_status": choice("line_status"),
-            "percent_complete": parse.percent,
-            "completed_date": parse.date,
-        }
 
     def error(self, row, key, message):
-        letter, header = self.sheet.column(key)
-        self.plan.errors.append({"row": row, "letter": letter, "column": header, "message": str(message)})
+        self.errors.add(row, key, message)
 
     def require(self, row, values, keys, message):
         for key in keys:
@@ -149,61 +100,10 @@ class Checker:
             for message in messages:
                 self.error(row, columns.get(model_field, fallback), message)
 
-    # Pass 1: every cell parsed, agreements grouped, duplicates found.
-
-    def parse_rows(self):
-        rows, groups, line_rows, codes = [], {}, {}, {}
-        for number, cells in self.sheet.rows:
-            values, bad = {}, set()
-            for key, parser in self.parsers.items():
-                try:
-                    values[key] = parser(cells.get(key))
-                except CellError as problem:
-                    self.error(number, key, problem)
-                    values[key], bad = None, bad | {key}
-            reference = values["agreement_external_reference"]
-            line_reference = values["line_external_reference"]
-            if reference is None and "agreement_external_reference" not in bad:
-                self.error(number, "agreement_external_reference", _("Write the agreement's external reference."))
-            if line_reference is None and "line_external_reference" not in bad:
-                self.error(number, "line_external_reference", _("Write the action line's external reference."))
-            elif line_reference in line_rows:
-                message = _("The line external reference “%(reference)s” is also on row %(row)s: one row per line.")
-                self.error(number, "line_external_reference", message % {"reference": line_reference,
-                                                                         "row": line_rows[line_reference]})  # fmt: skip
-            else:
-                line_rows[line_reference] = number
-            if reference is not None:
-                self.group(groups, reference, number, values)
-            rows.append((number, values))
-        for reference, group in groups.items():
-            code = group.values["reference_code"]
-            if code and codes.setdefault(code, reference) != reference:
-                first = groups[codes[code]].row
-                message = _("The reference code “%(code)s” is also given to another agreement on row %(row)s.")
-                self.error(group.from_row["reference_code"], "reference_code", message % {"code": code, "row": first})
-        return rows, groups
-
-    def group(self, groups, reference, number, values):
-        group = groups.get(reference)
-        if group is None:
-            group = groups[reference] = Group(number, {key: values[key] for key in AGREEMENT_COLUMNS})
-            group.from_row = dict.fromkeys(AGREEMENT_COLUMNS, number)
-            return
-        for key in AGREEMENT_COLUMNS:
-            value, first = values[key], group.values[key]
-            if value is None or value == first:
-                continue
-            if first is None:
-                group.values[key], group.from_row[key] = value, number
-            elif normalise(value) != normalise(first):
-                message = _("Row %(row)s gives this agreement “%(first)s” here; give the same value or leave it empty.")
-                self.error(number, key, message % {"row": group.from_row[key], "first": first})
-
-    # Pass 2: each agreement, then each line, against the database.
+    # Each agreement, then each line, against the database.
 
     def check(self):
-        rows, groups = self.parse_rows()
+        rows, groups = read_rows(self.sheet, self.errors)
         self.lookups.existing(
             groups, {group.values["reference_code"] for group in groups.values()} - {None},
             {values["line_external_reference"] for _number, values in rows} - {None},
@@ -220,8 +120,7 @@ class Checker:
                 self.progress(done)
         self.progress(len(rows))
         self.plan.agreements = [agreement for agreement in agreements.values() if agreement]
-        # In the order of the spreadsheet: by row, then left to right ("B" before "AA").
-        self.plan.errors.sort(key=lambda error: (error["row"] or 0, len(error["letter"]), error["letter"]))
+        self.plan.errors = self.errors.in_file_order()
         return self.plan
 
     def placement(self, group):
