@@ -228,14 +228,51 @@ def test_check_placement_repair_puts_rows_right(chain, capsys):
     assert_no_drift()
 
 
-def test_a_spreadsheet_import_applied_leaves_no_drift(client, settings, tmp_path, import_world, import_editor):
+def assert_check_placement_agrees(capsys):
+    call_command("check_placement")
+    out = capsys.readouterr().out
+    assert "agreements: 0 drifted" in out
+    assert "action lines: 0 drifted" in out
+
+
+def assert_history_has_the_placement(model, fields):
+    """The newest history entry of every row records the placement the database keeps on the row."""
+    for row in model.objects.all():
+        assert [getattr(row.history.latest(), name) for name in fields] == [getattr(row, name) for name in fields]
+
+
+def test_a_spreadsheet_import_applied_leaves_no_drift(client, settings, tmp_path, import_world, import_editor, capsys):
     from tests.test_imports import GOOD_ROWS, apply_import, upload, xlsx
 
     settings.MEDIA_ROOT = tmp_path / "media"
     record = apply_import(client, upload(client, xlsx(GOOD_ROWS)))
     assert record.status == "applied"
     assert Agreement.objects.count() == 2
+    assert set(Agreement.objects.values_list("sector_id", flat=True)) == {import_world["industry"].pk}
     assert_no_drift()
+    assert_check_placement_agrees(capsys)
+    assert_history_has_the_placement(Agreement, ("session_id", "commission_id", "sector_id"))
+    assert_history_has_the_placement(ActionLine, ("commission_id", "sector_id"))
+
+
+def test_a_spreadsheet_import_moving_an_agreement_takes_all_its_lines(
+    client, settings, tmp_path, import_world, import_editor, capsys
+):
+    from tests.test_imports import GOOD_ROWS, apply_import, row, upload, xlsx
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    apply_import(client, upload(client, xlsx(GOOD_ROWS)))
+    # Only its first line is in the file; the agreement moves to a new agriculture meeting of the session.
+    record = apply_import(client, upload(client, xlsx([row(Sector="Agriculture")], name="moved.xlsx")))
+    assert record.status == "applied", record.errors
+    agreement = Agreement.objects.get(external_reference="EXT-A1")
+    assert agreement.meeting.sector.name == "Agriculture"
+    assert agreement.sector_id == agreement.meeting.sector_id
+    assert line_placements(agreement) == {(import_world["commission"].pk, agreement.sector_id)}
+    assert agreement.action_lines.count() == 2
+    assert_no_drift()
+    assert_check_placement_agrees(capsys)
+    assert_history_has_the_placement(Agreement, ("session_id", "commission_id", "sector_id"))
 
 
 @pytest.fixture

@@ -1,26 +1,27 @@
 """Writing a checked plan: meetings, agreements and action lines, all in the caller's one transaction.
 
-Rows are written in bulk (bulk_create / bulk_update, through django-simple-history's helpers so that every
-agreement and line gets a history entry whose change reason names the import). Bulk writes skip the models'
-save(), so what save() keeps is set here by hand:
-- the placement copies (session, commission, sector on an agreement; commission, sector on a line) are taken
-  from the meeting, as Agreement.save() and ActionLine.save() would; a moved agreement's other lines follow it;
+Rows are written in bulk, each with a history entry whose change reason names the import. Bulk writes skip the
+models' save(), so what save() keeps is kept here:
+- an agreement names its meeting and a line its agreement; the stored placement copies (session, commission,
+  sector) are the database's to set, by the triggers of agreements/placement.py, and to carry to the lines of a
+  moved agreement. They are read back from the database before the history entries are written;
 - a new line's original deadline is its deadline; `updated_at` is set on every changed row;
 - a changed deadline is recorded as a DeadlineChange naming the import, as ActionLine.change_deadline() does.
-The full-text search vector is kept by its database trigger. Agreements and lines the check read are locked
+The full-text search vector is kept by its database trigger too. Agreements and lines the check read are locked
 and must not have changed since (their `updated_at`), or the whole import is refused.
 """
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ..following import notices
-from ..models import ActionLine, Agreement, DeadlineChange, SectoralMeeting, Session
+from ..models import ActionLine, Agreement, DeadlineChange, SectoralMeeting
 from .lookups import in_chunks
 
 BATCH = 1000
+# The stored copies of the meeting → session → commission chain that the database keeps on each model.
+PLACEMENT = {Agreement: ("session_id", "commission_id", "sector_id"), ActionLine: ("commission_id", "sector_id")}
 
 
 class Stale(Exception):
@@ -31,11 +32,10 @@ def write(plan, *, user, reason):
     """Apply a valid Plan. Must run inside transaction.atomic(): any failure leaves nothing written."""
     assert transaction.get_connection().in_atomic_block, "apply.write() needs the caller's transaction"
     now = timezone.now()
-    placements = create_meetings(plan.new_meetings)
-    meeting_ids = {agreement["meeting"] for agreement in plan.agreements if agreement["meeting"][0] == "id"}
-    placements |= placement_of(meeting_id for _kind, meeting_id in meeting_ids)
+    meetings = create_meetings(plan.new_meetings)
+    meetings |= {meeting: meeting[1] for meeting in (op["meeting"] for op in plan.agreements) if meeting[0] == "id"}
     history = {"default_user": user, "default_change_reason": reason[:100], "default_date": now}
-    agreements = write_agreements(plan.agreements, placements, now, history)
+    agreements = write_agreements(plan.agreements, meetings, now, history)
     write_lines(plan.lines, agreements, now, history, reason, user)
 
 
@@ -45,34 +45,46 @@ def tell_followers(changed, deadline_changes, user):
     notices.record_deadline_changes(deadline_changes, user)
 
 
-def placement_of(meeting_ids):
-    """{("id", meeting id): (meeting id, session id, commission id, sector id)}."""
-    rows = SectoralMeeting.objects.filter(pk__in=list(meeting_ids)).values_list(
-        "id", "session_id", "session__commission_id", "sector_id"
-    )
-    return {("id", row[0]): row for row in rows}
-
-
 def create_meetings(new_meetings):
-    """The meetings the file needs and the session lacks, dated as the file says; their placements by key."""
-    if not new_meetings:
-        return {}
-    commissions = dict(
-        Session.objects.filter(pk__in={session for session, _sector in new_meetings}).values_list("id", "commission_id")
-    )
+    """The meetings the file needs and the session lacks, dated as the file says: {("new", key): meeting id}."""
     made = SectoralMeeting.objects.bulk_create(
         SectoralMeeting(session_id=session, sector_id=sector, date=day)
         for (session, sector), day in new_meetings.items()
     )
-    return {
-        ("new", (meeting.session_id, meeting.sector_id)): (
-            meeting.pk,
-            meeting.session_id,
-            commissions[meeting.session_id],
-            meeting.sector_id,
-        )
-        for meeting in made
-    }
+    return {("new", (meeting.session_id, meeting.sector_id)): meeting.pk for meeting in made}
+
+
+def create(model, rows, history):
+    name_placement_for_sqlite(model, rows)
+    model.objects.bulk_create(rows, batch_size=BATCH)
+    read_placement(model, rows)
+    model.history.bulk_history_create(rows, batch_size=BATCH, **history)
+    return rows
+
+
+def update(model, rows, fields, history):
+    model.objects.bulk_update(rows, sorted(fields), batch_size=BATCH)
+    read_placement(model, rows)
+    model.history.bulk_history_create(rows, batch_size=BATCH, update=True, **history)
+
+
+def name_placement_for_sqlite(model, rows):
+    """SQLite checks NOT NULL before its AFTER INSERT triggers set the placement, so an insert there must name
+    one; these zeros are replaced by the trigger at once (an id that is not a row's would fail at commit anyway).
+    PostgreSQL's BEFORE INSERT trigger fills the copies itself."""
+    if connection.vendor == "sqlite":
+        for row in rows:
+            for name in PLACEMENT[model]:
+                setattr(row, name, 0)
+
+
+def read_placement(model, rows):
+    """Put on the instances the placement the database gave their rows, so that their history records it."""
+    by_id = {row.pk: row for row in rows}
+    for chunk in in_chunks(by_id):
+        for pk, *values in model.objects.filter(pk__in=chunk).values_list("pk", *PLACEMENT[model]):
+            for name, value in zip(PLACEMENT[model], values, strict=True):
+                setattr(by_id[pk], name, value)
 
 
 def locked(model, operations):
@@ -90,55 +102,40 @@ def locked(model, operations):
     return found
 
 
-def set_placement(agreement, placement):
-    agreement.meeting_id, agreement.session_id, agreement.commission_id, agreement.sector_id = placement
-
-
-def write_agreements(operations, placements, now, history):
-    """Create and update the agreements; {external reference: (id, commission id, sector id)} for every one."""
-    result = {}
-    new, changed = [], [op for op in operations if op["id"] and (op["fields"] or op["moved"])]
-    for op in operations:
-        placement = placements[op["meeting"]]
-        result[op["reference"]] = (op["id"], placement[2], placement[3])
-        if op["id"] is None:
-            agreement = Agreement(**op["fields"])
-            set_placement(agreement, placement)
-            new.append(agreement)
-    for made in bulk_create_with_history(new, Agreement, batch_size=BATCH, **history):
-        result[made.external_reference] = (made.pk, made.commission_id, made.sector_id)
+def write_agreements(operations, meetings, now, history):
+    """Create and update the agreements; {external reference: id} for every one."""
+    result = {op["reference"]: op["id"] for op in operations}
+    new = [Agreement(meeting_id=meetings[op["meeting"]], **op["fields"]) for op in operations if op["id"] is None]
+    for made in create(Agreement, new, history):
+        result[made.external_reference] = made.pk
+    changed = [op for op in operations if op["id"] and (op["fields"] or op["moved"])]
     rows = locked(Agreement, changed)
     fields = {"updated_at"}
-    moved = []
     for op in changed:
         agreement = rows[op["id"]]
         for name, value in op["fields"].items():
             setattr(agreement, name, value)
         fields |= set(op["fields"])
         if op["moved"]:
-            set_placement(agreement, placements[op["meeting"]])
-            fields |= {"meeting", "session", "commission", "sector"}
-            moved.append(agreement)
+            # The database moves the placement copies along, and those of every line of the agreement.
+            agreement.meeting_id = meetings[op["meeting"]]
+            fields.add("meeting")
         agreement.updated_at = now
     if rows:
-        bulk_update_with_history(list(rows.values()), Agreement, sorted(fields), batch_size=BATCH, **history)
+        update(Agreement, list(rows.values()), fields, history)
         tell_followers(rows.values(), [], history["default_user"])
-    for agreement in moved:
-        # Lines the file does not name follow their agreement too, as Agreement.save() would make them.
-        agreement.action_lines.update(commission_id=agreement.commission_id, sector_id=agreement.sector_id)
     return result
 
 
 def write_lines(operations, agreements, now, history, reason, user):
-    new, changed = [], [op for op in operations if op["id"] and (op["fields"] or op["moved"])]
+    new = []
     for op in operations:
         if op["id"] is None:
-            agreement_id, commission_id, sector_id = agreements[op["agreement"]]
-            fields = dict(op["fields"])
-            line = ActionLine(agreement_id=agreement_id, commission_id=commission_id, sector_id=sector_id, **fields)
+            line = ActionLine(agreement_id=agreements[op["agreement"]], **op["fields"])
             line.original_due_date = line.due_date
             new.append(line)
-    bulk_create_with_history(new, ActionLine, batch_size=BATCH, **history)
+    create(ActionLine, new, history)
+    changed = [op for op in operations if op["id"] and (op["fields"] or op["moved"])]
     rows = locked(ActionLine, changed)
     fields, deadline_changes = {"updated_at"}, []
     for op in changed:
@@ -147,8 +144,8 @@ def write_lines(operations, agreements, now, history, reason, user):
             setattr(line, name, value)
         fields |= set(op["fields"])
         if op["moved"]:
-            line.agreement_id, line.commission_id, line.sector_id = agreements[op["agreement"]]
-            fields |= {"agreement", "commission", "sector"}
+            line.agreement_id = agreements[op["agreement"]]
+            fields.add("agreement")
         if op["old_due_date"] is not None:
             deadline_changes.append(
                 DeadlineChange(
@@ -162,6 +159,6 @@ def write_lines(operations, agreements, now, history, reason, user):
             )
         line.updated_at = now
     if rows:
-        bulk_update_with_history(list(rows.values()), ActionLine, sorted(fields), batch_size=BATCH, **history)
+        update(ActionLine, list(rows.values()), fields, history)
     DeadlineChange.objects.bulk_create(deadline_changes, batch_size=BATCH)
     tell_followers(rows.values(), deadline_changes, user)
