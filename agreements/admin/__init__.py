@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import action_lines, agreements, commissions, documents, reference, reminders  # noqa: F401  (registers)
+from . import action_lines, agreements, commissions, documents, reference, reminders, update_links  # noqa: F401  (registers)
 
 admin.site.site_header = _("Commission Tracker")
 admin.site.site_title = _("Commission Tracker")
