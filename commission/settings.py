@@ -311,6 +311,12 @@ UPDATE_LINK_POSTS_PER_HOUR = env_int("UPDATE_LINK_POSTS_PER_HOUR", 10)
 if UPDATE_LINK_DAYS < 1 or UPDATE_LINK_POSTS_PER_HOUR < 1:
     fail("UPDATE_LINK_DAYS and UPDATE_LINK_POSTS_PER_HOUR must be at least 1")
 
+# The PDF briefing pack is drawn in the request, about 25 action lines a second: larger matrices are offered as
+# XLSX and as the printable page instead.
+BRIEFING_PDF_MAX_LINES = env_int("BRIEFING_PDF_MAX_LINES", 250)
+if BRIEFING_PDF_MAX_LINES < 1:
+    fail("BRIEFING_PDF_MAX_LINES must be at least 1")
+
 # Demo accounts (load_demo, only with DEBUG on) share this password.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-commission-2026")
 

@@ -254,6 +254,26 @@ def test_pack_summary_counts_what_changed_since_the_last_session(editor, commiss
     assert "Progress by sector" in text
 
 
+def test_a_pack_over_the_cap_is_refused_with_a_message_and_no_pdf(editor, commission, settings, in_english):
+    settings.BRIEFING_PDF_MAX_LINES = 1
+    page = editor.get(matrix_url(commission))
+    assert page.status_code == 200
+    assert "follow_up_pdf" not in page.text and "briefing.pdf" not in page.text
+    message = "The PDF briefing pack is made for up to 1 action lines; these sessions have 2."
+    assert message in " ".join(page.text.split())
+    response = editor.get(matrix_url(commission, "follow_up_pdf"), {"lang": "es"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert message in " ".join(response.text.split())
+    assert "follow-up.xlsx" in response.text
+
+
+def test_a_pack_at_the_cap_is_drawn(editor, commission, settings):
+    settings.BRIEFING_PDF_MAX_LINES = 2
+    assert "briefing.pdf" in editor.get(matrix_url(commission)).text
+    assert "Ensamblaje de 80 tractores" in pdf_text(editor.get(matrix_url(commission, "follow_up_pdf"), {"lang": "es"}))
+
+
 # ---------- Confidentiality ----------
 
 

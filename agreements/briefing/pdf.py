@@ -7,6 +7,7 @@ first pack, not at start-up: it loads Pango and parses its own stylesheets, whic
 
 import logging
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
@@ -14,6 +15,11 @@ STYLESHEET = "css/briefing.css"
 
 # WeasyPrint reports every rendering step at INFO; the site's log keeps its warnings only.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
+def too_large(matrix):
+    """Whether the pack would take too long to draw in a request (BRIEFING_PDF_MAX_LINES)."""
+    return len(matrix.lines) > settings.BRIEFING_PDF_MAX_LINES
 
 
 def stylesheet_path():

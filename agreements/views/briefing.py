@@ -39,6 +39,8 @@ def follow_up(request, pk):
     context = {"commission": commission, "form": form, "matrix": built}
     if built is not None:
         context["query"] = urlencode([("session", session.pk) for session in built.sessions])
+        context["pdf_too_large"] = pdf.too_large(built)
+        context["pdf_limit"] = settings.BRIEFING_PDF_MAX_LINES
     return render(request, "agreements/follow_up.html", context, status=200 if built else 400)
 
 
@@ -59,6 +61,16 @@ def follow_up_pdf(request, pk):
         commission, form, built = _build(request, pk)
         if built is None:
             return _bad_sessions(form)
+    if pdf.too_large(built):
+        # Said in the reader's language, not the pack's: it is a page, not the pack.
+        context = {
+            "commission": commission,
+            "matrix": built,
+            "pdf_limit": settings.BRIEFING_PDF_MAX_LINES,
+            "query": urlencode([("session", session.pk) for session in built.sessions]),
+        }
+        return render(request, "agreements/briefing_too_large.html", context)
+    with translation.override(language):
         context = {
             "commission": commission,
             "matrix": built,
