@@ -196,11 +196,12 @@ class ActionLine(models.Model):
             # /action-lines/mine/ and the personal calendar feed: one person's lines by deadline.
             models.Index(fields=["responsible_person", "due_date"], name="action_line_person_due"),
             models.Index(fields=["counterpart_person", "due_date"], name="action_line_counterpart_due"),
-            # The reminder sweep: open lines whose deadline is in an explicit list of dates.
-            # Partial and covering, so the sweep reads the index alone (INCLUDE is PostgreSQL-only).
+            # The reminder sweep: open lines whose deadline is in an explicit list of dates; and the
+            # dashboard's overdue lines by owner, joined to their agreement for the reader's clearance.
+            # Partial and covering, so both read the index alone (INCLUDE is PostgreSQL-only).
             models.Index(
                 fields=["due_date"],
-                include=["responsible_person", "counterpart_person", "id"],
+                include=["responsible_person", "counterpart_person", "id", "agreement"],
                 condition=Q(status__in=OPEN_STATUSES),
                 name="action_line_open_due_sweep",
             ),

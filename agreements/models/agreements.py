@@ -186,6 +186,9 @@ class Agreement(models.Model):
             models.Index(
                 fields=["commission", "session"], include=["status", "confidentiality", "id"], name="agreement_rollup"
             ),
+            # Who may see an agreement, read from the index alone when a count over many action lines
+            # joins every agreement for a viewer's clearance (the dashboard's overdue lines by owner).
+            models.Index(fields=["id"], include=["confidentiality", "coordinator"], name="agreement_clearance"),
         ]
 
     def __str__(self):
