@@ -23,6 +23,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 COMMISSION = "Venezuela–Belarús"
 # Agreement external references the file brings in: two in the session's industry meeting, one in a new energy one.
 REFERENCES = ("MPPIPN-2027-001", "MPPP-2027-001", "MPPIPN-2027-002")
+SCROLLING_TABLES = """() => [...document.querySelectorAll("#main .table-scroll")]
+  .filter((scroller) => scroller.scrollWidth > scroller.clientWidth + 1)
+  .map((scroller) => scroller.getAttribute("aria-label"))"""
 
 
 def demo_rows(session):
@@ -98,11 +101,12 @@ def test_editor_imports_the_demo_spreadsheet_previewed_applied_and_again_unchang
     expect(problem).to_have_count(1)
     expect(problem.locator("td").nth(0)).to_have_text("3")
     person = next(index for index, column in enumerate(COLUMNS) if column.key == "responsible_person")
-    expect(problem.locator("td").nth(1)).to_have_text(
-        f"{column_letter(person)} · {COLUMNS[person].header_in(language)}"
-    )
+    header = COLUMNS[person].header_in(language)
+    expect(problem.locator(".import-error-column")).to_have_text(f"{column_letter(person)} · {header}")
     assert (Agreement.objects.count(), ActionLine.objects.count()) == (agreements_before, lines_before)
     assert not Agreement.objects.filter(external_reference__in=REFERENCES).exists()
+    fits(page, width)
+    screenshot(page, f"import-problems-{language}-{width}")
 
     # The good file: a preview that counts what it will create, and nothing written until it is applied.
     page.locator(f'#main a.button[href="{reverse("agreements:import_upload")}"]').click()
@@ -141,5 +145,7 @@ def test_editor_imports_the_demo_spreadsheet_previewed_applied_and_again_unchang
 
 
 def fits(page, width):
+    """At phone width nothing is wider than the window, and no table of the page needs scrolling sideways."""
     if width < 1280:
         assert page.evaluate(TOO_WIDE) == []
+        assert page.evaluate(SCROLLING_TABLES) == []
