@@ -1,6 +1,7 @@
 """The benchmark's database: created and filled if missing, its sign-in accounts, and the URLs to measure."""
 
 import secrets
+from dataclasses import dataclass
 
 import psycopg2
 from django.conf import settings
@@ -80,29 +81,65 @@ def sample():
     return sector, Commission.objects.order_by("pk").first(), agreement, line
 
 
+@dataclass(frozen=True)
+class Target:
+    """One page to measure: who asks for it, what kind of page it is (for its target) and any extra headers."""
+
+    label: str
+    path: str
+    username: str
+    kind: str
+    headers: tuple = ()
+
+
+# The stock changelist every page is compared with, on the same filter as the action lines' status + sector.
+STOCK = "stock admin action lines, status + sector"
+
+
 def targets():
-    """(label, path, username) of every page measured; the admin as the superuser, the rest as a viewer."""
+    """Every page measured: the staff pages as a viewer, the admin and the stock baseline as the superuser."""
     sector, commission, agreement, line = sample()
+    status_sector = f"status=in_progress&sector={sector.pk}"
     staff = [
-        ("dashboard", "/"),
-        ("agreements", "/agreements/"),
-        ("agreements, text (no match)", "/agreements/?q=tractores"),
-        ("agreements, text", "/agreements/?q=transporte"),
-        ("agreements, sector + status", f"/agreements/?sector={sector.pk}&status=in_implementation"),
-        ("action lines", "/action-lines/"),
-        ("action lines, status + sector", f"/action-lines/?status=in_progress&sector={sector.pk}"),
-        ("action lines, overdue", "/action-lines/?overdue=yes"),
-        ("action lines, text", "/action-lines/?q=repuestos"),
-        ("action lines, page 200", "/action-lines/?page=200"),
-        ("my action lines", reverse("agreements:my_action_lines")),
-        ("agreement page", agreement.get_absolute_url()),
-        ("action line page", line.get_absolute_url()),
-        ("commissions", reverse("agreements:commission_list")),
-        ("commission page", commission.get_absolute_url()),
+        ("dashboard", "/", "dashboard"),
+        ("agreements", "/agreements/", "list"),
+        ("agreements, text (no match)", "/agreements/?q=tractores", "search"),
+        ("agreements, text", "/agreements/?q=transporte", "search"),
+        ("agreements, sector + status", f"/agreements/?sector={sector.pk}&status=in_implementation", "list"),
+        ("action lines", "/action-lines/", "list"),
+        ("action lines, status + sector", f"/action-lines/?{status_sector}", "list"),
+        ("action lines, overdue", "/action-lines/?overdue=yes", "list"),
+        ("action lines, text", "/action-lines/?q=repuestos", "search"),
+        ("action lines, page 200", "/action-lines/?page=200", "list"),
+        ("my action lines", reverse("agreements:my_action_lines"), "list"),
+        ("agreement page", agreement.get_absolute_url(), "detail"),
+        ("action line page", line.get_absolute_url(), "detail"),
+        ("commissions", reverse("agreements:commission_list"), "list"),
+        ("commission page", commission.get_absolute_url(), "detail"),
     ]
+    changelist = reverse("admin:agreements_actionline_changelist")
+    stock = reverse("bench_admin:agreements_actionline_changelist")
     admin = [
-        ("admin action lines", reverse("admin:agreements_actionline_changelist")),
-        ("admin agreements", reverse("admin:agreements_agreement_changelist")),
-        ("admin action lines, blocked", reverse("admin:agreements_actionline_changelist") + "?status__exact=blocked"),
+        ("admin action lines", changelist, "admin"),
+        ("admin agreements", reverse("admin:agreements_agreement_changelist"), "admin"),
+        ("admin action lines, blocked", changelist + "?status__exact=blocked", "admin"),
+        ("admin action lines, status + sector", f"{changelist}?status__exact=in_progress&sector__id__exact={sector.pk}",
+         "admin"),
+        (STOCK, f"{stock}?status__exact=in_progress&sector__id__exact={sector.pk}", "stock"),
+        ("stock admin action lines", stock, "stock"),
+    ]  # fmt: skip
+    return [
+        *(Target(label, path, VIEWER, kind) for label, path, kind in staff),
+        # The dashboard's figures computed afresh on every request (bench/middleware.py).
+        Target("dashboard, figures cache miss", "/", VIEWER, "dashboard", (("X-Bench-Figures", "miss"),)),
+        *(Target(label, path, ADMINISTRATOR, kind) for label, path, kind in admin),
     ]
-    return [(label, path, VIEWER) for label, path in staff] + [(label, path, ADMINISTRATOR) for label, path in admin]
+
+
+def export_query(rows=100_000):
+    """The action-line list's filter for about `rows` lines the viewer may see: every status, a deadline range."""
+    dates = ActionLine.objects.order_by("due_date", "id").values_list("due_date", flat=True)
+    middle = ActionLine.objects.count() // 2
+    # A few more than asked: the viewer is not cleared for the restricted agreements' lines.
+    first, last = dates[middle], dates[middle + rows * 21 // 20]
+    return f"status=all&due_after={first.isoformat()}&due_before={last.isoformat()}"

@@ -1,4 +1,4 @@
--- wrk script for agreements/bench/wrk.py: counts every response that is not 2xx (redirects to the
+-- wrk script for bench/wrk.py: counts every response that is not 2xx (redirects to the
 -- sign-in page included) and prints one machine-readable line with the 50th and 95th percentiles.
 local threads = {}
 

@@ -41,6 +41,8 @@ class Server:
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": HOST,
             "LOG_LEVEL": "WARNING",
+            # Plain HTTP on the loopback: in production the proxy in front terminates TLS.
+            "SECURE_SSL_REDIRECT": "false",
         }
 
     def __enter__(self):
@@ -76,14 +78,19 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise CommandError(f"gunicorn stopped at start-up; see {self.log_path}")
+                raise CommandError(f"gunicorn stopped at start-up:\n{self.log_tail()}")
             try:
                 if self.request("GET", "/accounts/login/")[0] == 200:
                     return
             except OSError:
                 pass
             time.sleep(0.2)
-        raise CommandError(f"gunicorn did not answer within {timeout} s; see {self.log_path}")
+        raise CommandError(f"gunicorn did not answer 200 within {timeout} s:\n{self.log_tail()}")
+
+    def log_tail(self, lines=20):
+        """The end of gunicorn's log, which lives in a temporary directory gone once the command fails."""
+        with open(self.log_path) as log:
+            return "".join(log.readlines()[-lines:])
 
     def request(self, method, path, body=None, headers=None):
         """(status, response headers message, body text, cookies set) of one request."""

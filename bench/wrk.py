@@ -14,14 +14,15 @@ FIGURES = re.compile(r"BENCH requests=(\d+) duration_us=(\d+) p50_us=(\d+) p95_u
 
 @dataclass
 class Result:
-    label: str
-    path: str
+    target: object  # bench.data.Target
     requests: int
     seconds: float
     p50_ms: float
     p95_ms: float
     non2xx: int
     errors: int
+    queries: int | None = None
+    worker_rss_mb: float | None = None
 
     @property
     def rate(self):
@@ -33,29 +34,16 @@ def require_wrk():
         raise CommandError("wrk is not installed: apt-get install wrk (make bench-pages does it)")
 
 
-def run(base_url, label, path, cookie, seconds, connections, threads=2):
+def run(base_url, target, cookie, seconds, connections, threads=2):
+    headers = [f"--header=Cookie: {cookie}", *(f"--header={name}: {value}" for name, value in target.headers)]
     # A long timeout: wrk leaves requests slower than its default 2 s out of the percentiles.
     command = [
         "wrk", f"--threads={threads}", f"--connections={connections}", f"--duration={seconds}s", "--timeout=60s",
-        "--latency", f"--script={SCRIPT}", f"--header=Cookie: {cookie}", f"{base_url}{path}",
+        "--latency", f"--script={SCRIPT}", *headers, f"{base_url}{target.path}",
     ]  # fmt: skip
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     found = FIGURES.search(output)
     if not found:
-        raise CommandError(f"wrk printed no figures for {path}:\n{output}")
+        raise CommandError(f"wrk printed no figures for {target.path}:\n{output}")
     requests, duration, p50, p95, non2xx, errors = (int(value) for value in found.groups())
-    return Result(label, path, requests, duration / 1e6, p50 / 1000, p95 / 1000, non2xx, errors)
-
-
-def table(results):
-    """The results as a Markdown table, in the order they ran."""
-    lines = [
-        "| page | URL | req/s | p50 ms | p95 ms | non-2xx | errors |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for result in results:
-        lines.append(
-            f"| {result.label} | `{result.path}` | {result.rate:.1f} | {result.p50_ms:.0f} | {result.p95_ms:.0f} "
-            f"| {result.non2xx} | {result.errors} |"
-        )
-    return "\n".join(lines)
+    return Result(target, requests, duration / 1e6, p50 / 1000, p95 / 1000, non2xx, errors)

@@ -86,3 +86,87 @@ def test_the_shipped_site_leaves_the_bench_app_out():
     assert importing == []
     assert not ROOT.joinpath("agreements", "bench").exists()
     assert not list(ROOT.joinpath("agreements", "management", "commands").glob("bench_*.py"))
+
+
+def test_bench_settings_add_the_app_its_urls_and_the_cache_miss_middleware():
+    from bench import settings as bench_settings
+
+    assert bench_settings.INSTALLED_APPS[-1] == "bench"
+    assert bench_settings.ROOT_URLCONF == "bench.urls"
+    assert bench_settings.MIDDLEWARE[-1] == "bench.middleware.figures_cache_miss"
+    # Everything else is the shipped site's.
+    assert bench_settings.INSTALLED_APPS[:-1] == settings.INSTALLED_APPS
+
+
+def test_the_stock_admin_is_a_bare_model_admin_of_action_lines():
+    from django.contrib import admin
+
+    from bench.stock_admin import site
+
+    model_admin = site._registry[ActionLine]
+    assert type(model_admin) is admin.ModelAdmin
+    # Django's defaults: its full count, 100 rows, no select_related.
+    assert model_admin.show_full_result_count and model_admin.list_per_page == 100
+    assert model_admin.list_select_related is False
+
+
+@pytest.mark.django_db
+def test_the_cache_miss_header_computes_the_figures_afresh_for_that_request_only(rf):
+    from django.core.cache.backends.dummy import DummyCache
+
+    from agreements.views import figures
+    from bench.middleware import figures_cache_miss
+
+    seen = []
+    middleware = figures_cache_miss(lambda request: seen.append(figures.cache) or "page")
+    assert middleware(rf.get("/", headers={"X-Bench-Figures": "miss"})) == "page"
+    assert middleware(rf.get("/")) == "page"
+    assert isinstance(seen[0], DummyCache)
+    assert not isinstance(seen[1], DummyCache)
+    assert not isinstance(figures.cache, DummyCache)
+
+
+def test_the_results_mark_each_figure_against_its_target():
+    from bench import report
+    from bench.data import STOCK, Target
+    from bench.exports import Export
+    from bench.wrk import Result
+
+    def result(label, kind, rate, p95):
+        return Result(Target(label, "/x/", "bench", kind), int(rate * 10), 10.0, p95 / 2, p95, 0, 0, 12, 90.0)
+
+    results = [
+        result("action lines", "list", 160, 90),
+        result("agreements, text", "search", 50, 250),
+        result(STOCK, "stock", 2, 4000),
+    ]
+    exports = [
+        Export("CSV", "/action-lines/export.csv?x", 200, 100_000, 28.5, 12.0, 140.0),
+        Export("XLSX", "/action-lines/export.xlsx?x", 200, 100_000, 9.1, 14.2, 160.0),
+    ]
+    text = report.markdown(
+        results, exports, command="make bench-pages", date="2026-12-03 14:00 UTC", cores=2, load="1.0, 1.0, 1.0",
+        data_size="1,000,000 action lines", seconds=10, connections=8, workers=3, rss_after=130.0,
+    )  # fmt: skip
+    lines = {line.split(" | ")[0]: line for line in text.splitlines() if line.startswith("| ")}
+    assert "160.0 (≥ 150: pass)" in lines["| action lines"] and "90 (≤ 100: pass)" in lines["| action lines"]
+    assert "80× (≥ 20: pass)" in lines["| action lines"]
+    assert "50.0 (≥ 60: **MISS**)" in lines["| agreements, text"]
+    assert "250 (≤ 200: **MISS**)" in lines["| agreements, text"]
+    assert "25× (≥ 20: pass)" in lines["| agreements, text"]
+    assert "140 (≤ 150: pass)" in lines["| CSV"] and "14.2 (≤ 10: **MISS**)" in lines["| XLSX"]
+    assert "130 MB (≤ 120: **MISS**)" in text
+    assert "2 cores" in text and "`make bench-pages`" in text and "2.00 req/s" in text
+
+
+def test_the_rows_of_a_downloaded_xlsx_are_counted_from_its_xml():
+    import io
+
+    from agreements import exports
+    from bench.exports import xlsx_rows
+
+    columns = [exports.Column("Title", lambda row: row["title"]), exports.Column("Due", lambda row: row["due"])]
+    rows = [{"title": f"Line {n}", "due": DAY} for n in range(2500)]
+    response = exports.xlsx_response(columns, rows, "lines.xlsx", "Lines")
+    assert xlsx_rows(io.BytesIO(b"".join(response.streaming_content))) == 2500
+    assert xlsx_rows(io.BytesIO(b"not a zip")) == 0

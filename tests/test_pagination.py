@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db import connection
 
 from agreements.models import Agreement
 from agreements.pagination import MAX_OFFSET, CappedPaginator
@@ -95,3 +96,23 @@ def test_the_huge_page_of_the_issue_shows_the_last_page_the_list_vouches_for_and
     assert response.status_code == 200
     assert response.context["page_obj"].number == 2
     assert response.context["page_obj"].has_next()  # rows follow: the list goes on past the cap
+
+
+def test_the_capped_count_is_planned_without_merge_joins_and_leaves_the_setting_as_it_was(twelve):
+    if connection.vendor != "postgresql":
+        pytest.fail("This test needs PostgreSQL: set DATABASE_URL")
+    seen = []
+
+    def planner_setting(execute, sql, params, many, context):
+        if "COUNT(*)" in sql:
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW enable_mergejoin")
+                seen.append(cursor.fetchone()[0])
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(planner_setting):
+        assert Small(twelve, 2).count == 6
+    assert seen == ["off"]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_mergejoin")
+        assert cursor.fetchone()[0] == "on"
