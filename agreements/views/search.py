@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from ..clock import local_today
 from ..search.everywhere import MAX_LENGTH, search_everywhere
 
 
@@ -24,5 +25,7 @@ def search(request):
         "text": text,
         "groups": groups,
         "found": [group for group in groups if group.count],
+        # Action lines found show their deadline's cue (overdue, due soon) as the lists do.
+        "today": local_today(),
     }
     return render(request, "agreements/search.html", context, status=200 if valid else 400)
