@@ -53,6 +53,7 @@ def download(server, label, path, cookie):
     connection = http.client.HTTPConnection(HOST, server.port, timeout=600)
     body = io.BytesIO() if path.split("?")[0].endswith(".xlsx") else None
     size = lines = 0
+    last = b""
     with MemoryWatch(server.process.pid) as watch:
         started = time.perf_counter()
         connection.request("GET", path, headers={"Cookie": cookie})
@@ -60,7 +61,9 @@ def download(server, label, path, cookie):
         while chunk := response.read(CHUNK):
             size += len(chunk)
             if body is None:
-                lines += chunk.count(b"\r\n")
+                # With the previous chunk's last byte: a line end may be split between two chunks.
+                lines += (last + chunk).count(b"\r\n")
+                last = chunk[-1:]
             else:
                 body.write(chunk)
         elapsed = time.perf_counter() - started
