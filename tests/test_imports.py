@@ -204,7 +204,7 @@ def test_a_good_file_applied_creates_its_rows_with_history_naming_the_import(cli
                                                                datetime.date(2026, 3, 3))  # fmt: skip
     contract = Agreement.objects.get(external_reference="EXT-A1")
     assert (contract.kind, contract.status, contract.signed_date) == ("contract", "signed", datetime.date(2026, 3, 4))
-    # Placement copies set by hand for the bulk writes agree with the meeting → session → commission chain.
+    # The placement copies the database keeps agree with the meeting → session → commission chain.
     assert (contract.session_id, contract.commission_id, contract.sector_id) == (
         world["session"].pk, world["commission"].pk, world["industry"].pk)  # fmt: skip
     line = ActionLine.objects.get(external_reference="EXT-L1")
@@ -222,6 +222,14 @@ def test_a_good_file_applied_creates_its_rows_with_history_naming_the_import(cli
 
     page = client.get(reverse("agreements:import_list")).content.decode()
     assert "outcomes.xlsx" in page and "Elena Editor" in page
+
+    # The import's page links each row to what it made, as far as the reader may see it.
+    page = client.get(record.get_absolute_url()).content.decode()
+    assert f'href="{contract.get_absolute_url()}"' in page
+    assert f'href="{line.get_absolute_url()}"' in page
+    restricted = Agreement.objects.get(external_reference="EXT-A2")
+    cleared = Agreement.objects.visible_to(editor).filter(pk=restricted.pk).exists()
+    assert (f'href="{restricted.get_absolute_url()}"' in page) == cleared
 
 
 def test_the_same_file_imported_twice_is_all_unchanged_the_second_time(client, editor, world):

@@ -55,6 +55,7 @@ def create_meetings(new_meetings):
 
 
 def create(model, rows, history):
+    """Insert `rows` and their history entries ("created"), the placement as the database set it."""
     name_placement_for_sqlite(model, rows)
     model.objects.bulk_create(rows, batch_size=BATCH)
     read_placement(model, rows)
@@ -63,15 +64,16 @@ def create(model, rows, history):
 
 
 def update(model, rows, fields, history):
+    """Write `fields` of `rows` and their history entries ("changed"), the placement as the database set it."""
     model.objects.bulk_update(rows, sorted(fields), batch_size=BATCH)
     read_placement(model, rows)
     model.history.bulk_history_create(rows, batch_size=BATCH, update=True, **history)
 
 
 def name_placement_for_sqlite(model, rows):
-    """SQLite checks NOT NULL before its AFTER INSERT triggers set the placement, so an insert there must name
-    one; these zeros are replaced by the trigger at once (an id that is not a row's would fail at commit anyway).
-    PostgreSQL's BEFORE INSERT trigger fills the copies itself."""
+    """SQLite checks NOT NULL before its AFTER INSERT triggers set the placement, so an insert there must name one.
+    Zero names no row: the trigger replaces it at once, and were the trigger missing the deferred foreign keys
+    would refuse the commit rather than keep a wrong copy. PostgreSQL's BEFORE INSERT trigger fills them itself."""
     if connection.vendor == "sqlite":
         for row in rows:
             for name in PLACEMENT[model]:
