@@ -131,6 +131,7 @@ def test_a_link_email_survives_a_broker_fault_and_goes_with_the_next_dispatch(
     assert mail.outbox == []
     link = UpdateLink.objects.get()
     assert link.email_status == UpdateLink.EmailStatus.PENDING
+    assert "Email waiting to be sent" in client.get(line.get_absolute_url()).text
     # The broker is back: the reminders' dispatcher rings for the email still owed, and sends it once.
     monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
     dispatch_reminders()
@@ -141,6 +142,7 @@ def test_a_link_email_survives_a_broker_fault_and_goes_with_the_next_dispatch(
     assert (link.email_status, link.email_sent_at is not None) == (UpdateLink.EmailStatus.SENT, True)
     dispatch_reminders()
     assert len(mail.outbox) == 1
+    assert "Email waiting to be sent" not in client.get(line.get_absolute_url()).text
 
 
 def test_a_link_email_is_given_back_on_an_smtp_fault_and_sent_by_the_retry(line, outsider, editor, monkeypatch):
