@@ -13,15 +13,18 @@ from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, Q, Subq
 from django.db.models.functions import Coalesce
 from django.forms.utils import flatatt
 from django.http import QueryDict
+from django.utils.choices import BaseChoiceIterator
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField
 
-from . import carry_over, deadlines, search
+from . import carry_over, deadlines, reference_choices, search
 from .clock import local_today
-from .forms import DateInput, SuggestingTextInput
+from .forms import CheckboxInput, DateInput, SuggestingTextInput, TextInput
 from .models import ActionLine, Agreement, Commission, Country, Institution, Person, Sector, Session
 from .models.dates import validate_sane_date
 
@@ -56,24 +59,74 @@ def count_per_agreement(lines):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+class ReferenceOptions(BaseChoiceIterator):
+    """The choices of a ReferenceChoiceField: its empty label, then the cached options (reference_choices.py)."""
+
+    def __init__(self, field):
+        self.field = field
+
+    @property
+    def options(self):
+        return self.field.reference_options()
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.options
+
+    def __len__(self):
+        return len(self.options) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return True
+
+
+class ReferenceChoiceField(ModelChoiceField):
+    """Cleans a value as a ModelChoiceField does (one query, for a chosen value only); lists its options from
+    reference_choices instead of its queryset. `reference_options` is set by its filter."""
+
+    iterator = ReferenceOptions
+
+
+class ReferenceChoiceFilter(django_filters.ModelChoiceFilter):
+    """A commission, session, country or sector filter whose options come from the filter set's cached lists."""
+
+    field_class = ReferenceChoiceField
+
+    def __init__(self, *args, options, **kwargs):
+        self.options_kind = options
+        super().__init__(*args, **kwargs)
+
+    @property
+    def field(self):
+        field = super().field
+        field.reference_options = lambda: self.parent.reference_options[self.options_kind]
+        return field
+
+
 class Select(forms.Select):
     """A <select> written in Python: through the template engine, one template per option, the 200 sessions
     of the agreement filters took longer to render than all of the page's queries. Same markup otherwise
-    (filter choices have no option groups).
+    (filter choices have no option groups); the options of reference data come escaped from their cache.
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = [
-            format_html('<option value="{}"{}>{}</option>', option["value"], flatatt(option["attrs"]), option["label"])
-            for _group, choices, _index in widget["optgroups"]
-            for option in choices
-        ]
+        attrs = self.build_attrs(self.attrs, attrs)
+        chosen = set(self.format_value(value))
+        cached = self.choices.options.markup if isinstance(self.choices, ReferenceOptions) else {}
+        options = []
+        for option_value, label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            if option_value in chosen:
+                # As Django's Select: only the first option with the value is selected.
+                chosen = ()
+                options.append(format_html('<option value="{}" selected>{}</option>', option_value, label))
+            else:
+                options.append(
+                    cached.get(option_value) or format_html('<option value="{}">{}</option>', option_value, label)
+                )
         return format_html(
-            '<select name="{}"{}>\n  {}\n</select>',
-            widget["name"],
-            flatatt(widget["attrs"]),
-            mark_safe("\n  ".join(options)),
+            '<select name="{}"{}>\n  {}\n</select>', name, flatatt(attrs), mark_safe("\n  ".join(options))
         )
 
 
@@ -83,11 +136,11 @@ def select(**attrs):
 
 def checkbox():
     # value="yes" so that a ticked box reads ?overdue=yes in the address bar.
-    return forms.CheckboxInput(attrs={"class": "checkbox", "value": "yes"})
+    return CheckboxInput(attrs={"class": "checkbox", "value": "yes"})
 
 
 def text_input():
-    return forms.TextInput(attrs={"class": "input", "type": "search"})
+    return TextInput(attrs={"class": "input", "type": "search"})
 
 
 def filter_value_in_words(field, value):
@@ -139,6 +192,11 @@ class ListFilterSet(django_filters.FilterSet):
         if not self.sort and "rank" in queryset.query.annotations:
             ordering = ("-rank", *ordering)
         return queryset.order_by(*ordering)
+
+    @cached_property
+    def reference_options(self):
+        """The option lists of commissions, sessions, countries and sectors: one query per page, not one per list."""
+        return reference_choices.current()
 
     @property
     def ranked(self):
@@ -226,24 +284,34 @@ class ListFilterSet(django_filters.FilterSet):
 
 class AgreementFilter(ListFilterSet):
     q = django_filters.CharFilter(label=_("Words"), method="filter_text", widget=text_input())
-    commission = django_filters.ModelChoiceFilter(
-        label=_("Commission"), queryset=Commission.objects.all(), empty_label=_("Any commission"), widget=select()
+    commission = ReferenceChoiceFilter(
+        label=_("Commission"),
+        queryset=Commission.objects.all(),
+        options="commissions",
+        empty_label=_("Any commission"),
+        widget=select(),
     )
-    session = django_filters.ModelChoiceFilter(
+    session = ReferenceChoiceFilter(
         label=_("Session"),
         queryset=Session.objects.select_related("commission"),
+        options="sessions",
         empty_label=_("Any session"),
         widget=select(),
     )
-    country = django_filters.ModelChoiceFilter(
+    country = ReferenceChoiceFilter(
         label=_("Party country"),
         field_name="commission__parties",
         queryset=Country.objects.filter(commissions__isnull=False).distinct(),
+        options="countries",
         empty_label=_("Any country"),
         widget=select(),
     )
-    sector = django_filters.ModelChoiceFilter(
-        label=_("Sector"), queryset=Sector.objects.all(), empty_label=_("Any sector"), widget=select()
+    sector = ReferenceChoiceFilter(
+        label=_("Sector"),
+        queryset=Sector.objects.all(),
+        options="sectors",
+        empty_label=_("Any sector"),
+        widget=select(),
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Agreement.Status.choices, empty_label=_("Any status"), widget=select()
@@ -418,11 +486,19 @@ class ActionLineFilter(MyActionLineFilter):
         method="filter_institution",
         widget=SuggestingTextInput(institution_names),
     )
-    sector = django_filters.ModelChoiceFilter(
-        label=_("Sector"), queryset=Sector.objects.all(), empty_label=_("Any sector"), widget=select()
+    sector = ReferenceChoiceFilter(
+        label=_("Sector"),
+        queryset=Sector.objects.all(),
+        options="sectors",
+        empty_label=_("Any sector"),
+        widget=select(),
     )
-    commission = django_filters.ModelChoiceFilter(
-        label=_("Commission"), queryset=Commission.objects.all(), empty_label=_("Any commission"), widget=select()
+    commission = ReferenceChoiceFilter(
+        label=_("Commission"),
+        queryset=Commission.objects.all(),
+        options="commissions",
+        empty_label=_("Any commission"),
+        widget=select(),
     )
 
     def filter_person(self, queryset, name, value):
