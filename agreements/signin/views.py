@@ -25,6 +25,13 @@ def idle_time():
 class SignInForm(AuthenticationForm):
     remember = forms.BooleanField(label=_("Keep me signed in when I close the browser"), required=False)
 
+    # Django's own message asks for a "clave" in Spanish beside a field labelled "Contraseña", and opens with
+    # "Please"; this one names the fields as the page does and says what to check.
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("The username or password is not right. Check both: capital letters count."),
+    }
+
 
 class SignInView(LoginView):
     form_class = SignInForm
