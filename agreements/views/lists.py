@@ -1,7 +1,6 @@
 """The agreement and action-line lists, "my action items", and their CSV and XLSX exports."""
 
 from django.http import HttpResponseBadRequest
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -9,6 +8,7 @@ from .. import exports
 from ..access import can_report_progress, mark_hidden_agreements, person_of
 from ..clock import local_today
 from ..filters import ActionLineFilter, AgreementFilter, MyActionLineFilter
+from ..jinja_env import render
 from ..pagination import CappedPaginator
 
 PER_PAGE = 25

@@ -1,0 +1,72 @@
+"""The list pages are Jinja2 templates (templates/jinja2/): their page shell must stay the Django pages' own."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from agreements import jinja_messages, roles
+from agreements.jinja_env import engine
+
+pytestmark = pytest.mark.django_db
+
+
+def shell(html):
+    """The parts every page shares, without whitespace, titles, tokens and the language switcher's return address."""
+    parts = [
+        re.search(r"<head>.*?</head>", html, re.S).group(0),
+        re.search(r'<header class="site-header">.*?</header>', html, re.S).group(0),
+        re.search(r'<footer class="site-footer">.*?</footer>', html, re.S).group(0),
+    ]
+    text = re.sub(r'name="next" value="[^"]*"', 'name="next"', "\n".join(parts))
+    text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)
+    text = re.sub(r"<title>.*?</title>", "", text, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", text)).strip()
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_list_pages_share_the_django_pages_shell(client, make, language):
+    line = make.action_line()
+    # An editor with a person: every link of the header shows.
+    user = make.user(username="editor-shell", is_staff=True, groups=[roles.EDITOR])
+    make.person(user=user)
+    client.force_login(user)
+    headers = {"accept-language": language}
+    # A page of each engine in the same header section, so that the same link is marked current.
+    jinja_page = client.get("/agreements/", headers=headers).text
+    django_page = client.get(line.agreement.get_absolute_url(), headers=headers).text
+    assert shell(jinja_page).count('aria-current="page"') == 1
+    assert shell(jinja_page) == shell(django_page)
+    jinja_page = client.get("/action-lines/", headers=headers).text
+    django_page = client.get(line.get_absolute_url(), headers=headers).text
+    assert shell(jinja_page) == shell(django_page)
+
+
+def test_jinja2_pages_are_translated_and_escaped(client, make):
+    make.agreement(title="Acuerdo <b>sin</b> marcas & más")
+    client.force_login(make.user(groups=[roles.VIEWER]))
+    page = client.get("/agreements/", headers={"accept-language": "es"}).text
+    assert "Acuerdo &lt;b&gt;sin&lt;/b&gt; marcas &amp; más" in page
+    assert '<h1 class="heading-xl">Acuerdos</h1>' in page
+    assert "Descargar en CSV" in page
+    english = client.get("/agreements/", headers={"accept-language": "en"}).text
+    assert "Download as CSV" in english and "1 agreement" in english
+
+
+def test_every_trans_block_is_listed_for_make_messages():
+    """makemessages does not read `{% trans %}` blocks of Jinja2 templates: agreements/jinja_messages.py lists them."""
+    # A lazy plural keeps its two strings as the keyword arguments of ngettext.
+    plurals = [plural.__reduce__()[1][3] for plural in jinja_messages.PLURALS]
+    listed = set(jinja_messages.MESSAGES) | {(plural["singular"], plural["plural"]) for plural in plurals}
+    blocks = set()
+    for template in Path(settings.BASE_DIR, "templates", "jinja2").rglob("*.html"):
+        for _line, function, message in engine.env.extract_translations(template.read_text()):
+            strings = tuple(part for part in (message if isinstance(message, tuple) else (message,)) if part)
+            if "%(" in strings[0]:
+                blocks.add(strings if function == "ngettext" else strings[0])
+    assert blocks and blocks <= listed, blocks - listed
+    catalogue = Path(settings.BASE_DIR, "locale", "es", "LC_MESSAGES", "django.po").read_text()
+    for message in blocks:
+        singular = message[0] if isinstance(message, tuple) else message
+        assert f'msgid "{singular}"' in catalogue
