@@ -22,6 +22,10 @@ SECRETARIAT_MODELS = [
     "agreement", "actionline", "progressupdate", "deadlinechange", "document", "spreadsheetimport",
 ]  # fmt: skip
 
+# Editors send and revoke update links from the line's page; the admin lists them all and revokes in bulk. Links are
+# made only by sending (agreements/counterpart/links.py), so the admin grants no add or delete.
+UPDATE_LINK_ADMIN = [("agreements", "view_updatelink"), ("agreements", "change_updatelink")]
+
 
 def permission_codenames(role):
     """(app_label, codename) pairs a role grants."""
@@ -31,11 +35,15 @@ def permission_codenames(role):
     if role in (FOCAL_POINT, COUNTERPART):
         return view_all + [("agreements", "add_progressupdate")]
     if role == EDITOR:
-        return view_all + [
-            ("agreements", f"{action}_{model}")
-            for model in SECRETARIAT_MODELS
-            for action in ("add", "change", "delete")
-        ]
+        return (
+            view_all
+            + [
+                ("agreements", f"{action}_{model}")
+                for model in SECRETARIAT_MODELS
+                for action in ("add", "change", "delete")
+            ]
+            + UPDATE_LINK_ADMIN
+        )
     if role == ADMINISTRATOR:
         return None  # every permission
     raise ValueError(f"unknown role {role!r}")

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
+from .briefing import packs as briefing_packs
 from .counterpart import emails as update_link_emails
 from .following import delivery as following_delivery
 from .following import outbox as following_outbox
@@ -163,3 +164,26 @@ def queue_update_link(link_id):
     """Ring for the link's email once the transaction that made the link commits. If the broker cannot be
     reached, the email stays owed on the link and the reminders' dispatcher sends it."""
     transaction.on_commit(lambda: queue_link_emails([link_id]))
+
+
+# Briefing packs too large to draw in a request. Not retried: a failure is recorded on the pack and shown on its page.
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def draw_briefing_pack(pack_id):
+    """Redelivered after a lost worker, it draws the pack again; a pack done or failed is left as it is."""
+    briefing_packs.produce(pack_id)
+
+
+def queue_briefing_pack(pack_id):
+    """Ring for the pack once the transaction that recorded it commits; if the broker does not answer, draw it
+    here and now (slow, but the requester gets their pack rather than a page that waits for ever)."""
+
+    def queue():
+        try:
+            draw_briefing_pack.delay(pack_id)
+        except BrokerUnreachable as error:
+            logger.warning("Could not queue briefing pack %s, drawing it in the request: %s", pack_id, error)
+            briefing_packs.produce(pack_id)
+
+    transaction.on_commit(queue)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import (
     access_list,
+    briefing_packs,
     carry_over,
     counterpart,
     documents,
@@ -28,6 +29,9 @@ urlpatterns = [
     path("commissions/<int:pk>/follow-up/", follow_up, name="follow_up"),
     path("commissions/<int:pk>/follow-up.xlsx", follow_up_xlsx, name="follow_up_xlsx"),
     path("commissions/<int:pk>/briefing.pdf", follow_up_pdf, name="follow_up_pdf"),
+    path("commissions/<int:pk>/briefing-packs/", briefing_packs.briefing_pack_request, name="briefing_pack_request"),
+    path("briefing-packs/<int:pk>/", briefing_packs.briefing_pack, name="briefing_pack"),
+    path("briefing-packs/<int:pk>/pdf", briefing_packs.briefing_pack_download, name="briefing_pack_download"),
     path("sessions/<int:pk>/", pages.session_detail, name="session_detail"),
     path("sessions/<int:pk>/next/", carry_over.prepare_next_session, name="prepare_next_session"),
     path("meetings/<int:pk>/", pages.meeting_detail, name="meeting_detail"),

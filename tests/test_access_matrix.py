@@ -28,6 +28,7 @@ from agreements.counterpart import links
 from agreements.models import (
     Agreement,
     AgreementAccess,
+    BriefingPack,
     Document,
     ProgressUpdate,
     Reminder,
@@ -77,6 +78,10 @@ MATRIX = [
     ("agreements:follow_up",                       "commission",              "302 302", "200 405", "200 405", "200 405", "200 405", "200 405", "200 405", "200 405", "200 405", "200 405"),
     ("agreements:follow_up_xlsx",                  "commission",              "302 302", "200 405", "200 405", "200 405", "200 405", "200 405", "200 405", "200 405", "200 405", "200 405"),
     ("agreements:follow_up_pdf",                   "commission",              "302 302", "200 405", "200 405", "200 405", "200 405", "200 405", "200 405", "200 405", "200 405", "200 405"),
+    # A briefing pack prepared in the background: anyone may ask for one; it is the asker's alone (here, the editor's).
+    ("agreements:briefing_pack_request",           "commission",              "302 302", "405 302", "405 302", "405 302", "405 302", "405 302", "405 302", "405 302", "405 302", "405 302"),
+    ("agreements:briefing_pack",                   "briefing pack",           "302 302", "404 405", "404 405", "404 405", "404 405", "404 405", "404 405", "404 405", "200 405", "404 405"),
+    ("agreements:briefing_pack_download",          "briefing pack",           "302 302", "404 405", "404 405", "404 405", "404 405", "404 405", "404 405", "404 405", "200 405", "404 405"),
     ("agreements:session_detail",                  "session",                 "302 302", "200 200", "200 200", "200 200", "200 200", "200 200", "200 200", "200 200", "200 200", "200 200"),
     ("agreements:meeting_detail",                  "meeting",                 "302 302", "200 200", "200 200", "200 200", "200 200", "200 200", "200 200", "200 200", "200 200", "200 200"),
     ("agreements:agreement_list",                  None,                      "302 302", "200 200", "200 200", "200 200", "200 200", "200 200", "200 200", "200 200", "200 200", "200 200"),
@@ -315,6 +320,14 @@ def build_world():
     spreadsheet = SpreadsheetImport.objects.create(
         file=ContentFile(b"reference_code\n", name="outcomes.csv"), file_name="outcomes.csv", uploaded_by=editor
     )
+    pack = BriefingPack.objects.create(
+        requested_by=editor,
+        commission=commission,
+        language="en",
+        state=BriefingPack.State.DONE,
+        file=ContentFile(b"%PDF-1.4\n", name="pack.pdf"),
+        download_name="briefing.pdf",
+    )
     # /healthz answers 200 only after a recent sweep; yesterday's, so that today's sweep is still to run.
     SweepRun.objects.create(run_date=today - datetime.timedelta(days=1), finished_at=timezone.now())
     objects = {
@@ -329,6 +342,7 @@ def build_world():
         "restricted line": restricted_line,
         **documents,
         "import": spreadsheet,
+        "briefing pack": pack,
     }
     args = {name: [obj.pk] for name, obj in objects.items()}
     args.update(
@@ -398,6 +412,7 @@ def upload():
 POST_BODIES = {
     "agreements:action_line_update": lambda world: {"note": "Done", "status": "in_progress", "percent_complete": 50},
     "agreements:grant_access": lambda world: {"username": "viewer"},
+    "agreements:briefing_pack_request": lambda world: {"lang": "en"},
     "agreements:update_link_send": lambda world: {"recipient": "counterpart"},
     "agreements:update_link_page": lambda world: {"note": "Forty kits shipped.", "percent_complete": 40},
     "agreements:session_attach_document": lambda world: upload(),

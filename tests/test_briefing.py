@@ -254,13 +254,16 @@ def test_pack_summary_counts_what_changed_since_the_last_session(editor, commiss
     assert "Progress by sector" in text
 
 
-def test_a_pack_over_the_cap_is_refused_with_a_message_and_no_pdf(editor, commission, settings, in_english):
+def test_a_pack_over_the_cap_is_not_drawn_in_the_request_but_offered_in_the_background(
+    editor, commission, settings, in_english
+):
     settings.BRIEFING_PDF_MAX_LINES = 1
     page = editor.get(matrix_url(commission))
     assert page.status_code == 200
     assert "follow_up_pdf" not in page.text and "briefing.pdf" not in page.text
-    message = "The PDF briefing pack is made for up to 1 action lines; these sessions have 2."
+    message = "These sessions have 2 action lines: a briefing pack of more than 1 takes too long to draw while you wait"
     assert message in " ".join(page.text.split())
+    assert matrix_url(commission, "briefing_pack_request") in page.text
     response = editor.get(matrix_url(commission, "follow_up_pdf"), {"lang": "es"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")

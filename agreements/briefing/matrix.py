@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Substr
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -319,3 +320,9 @@ def build(commission, sessions, user, today):
             groups.append(SectorGroup(agreement.sector, []))
         groups[-1].agreements.append(agreement)
     return Matrix(commission, list(sessions), groups, left_out(user, session_ids), today, scope)
+
+
+def download_name(built, extension):
+    """The file's name: commission, session numbers and the day, e.g. comision-mixta-viii-ix-2026-04-15.pdf."""
+    numbers = "-".join(session.roman_number for session in built.sessions) or "none"
+    return f"{slugify(str(built.commission))}-{numbers}-{built.today.isoformat()}.{extension}"

@@ -10,6 +10,9 @@ import logging
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils import translation
+
+from . import summary
 
 STYLESHEET = "css/briefing.css"
 
@@ -38,3 +41,18 @@ def render_pdf(context):
     fetcher = URLFetcher(allowed_protocols={"file"})
     stylesheet = CSS(filename=stylesheet_path(), url_fetcher=fetcher)
     return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
+
+
+def draw(built, language):
+    """PDF bytes of the pack of the matrix `built`, in `language`; the request and the background task both call it.
+
+    Build the matrix inside translation.override(language) too: its labels are the pack's words.
+    """
+    with translation.override(language):
+        context = {
+            "commission": built.commission,
+            "matrix": built,
+            "summary": summary.summarise(built),
+            "LANGUAGE_CODE": language,
+        }
+        return render_pdf(context)

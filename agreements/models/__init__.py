@@ -1,5 +1,6 @@
 from .action_lines import OPEN_STATUSES, ActionLine, DeadlineChange, ProgressUpdate
 from .agreements import Agreement, AgreementAccess
+from .briefing import BriefingPack
 from .commissions import Commission, SectoralMeeting, Session, to_roman
 from .counterpart import UpdateLink
 from .documents import Document
@@ -13,6 +14,7 @@ __all__ = [
     "ActionLine",
     "Agreement",
     "AgreementAccess",
+    "BriefingPack",
     "Commission",
     "Country",
     "DeadlineChange",
