@@ -15,6 +15,7 @@ tests can read `response.context` of these pages.
 
 import datetime
 import functools
+import sys
 
 import jinja2
 from django.apps import apps
@@ -24,7 +25,6 @@ from django.http import HttpResponse
 from django.template import defaultfilters
 from django.template.backends import jinja2 as jinja2_backend
 from django.templatetags.static import static
-from django.test.signals import template_rendered
 from django.urls import get_script_prefix, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -161,8 +161,11 @@ class Template(jinja2_backend.Template):
 
     def render(self, context=None, request=None):
         html = super().render(context, request)
-        # What Django's test client records for Django templates (response.context, assertTemplateUsed).
-        template_rendered.send(sender=self, template=self, context=context or {})
+        # What Django's test client records for Django templates (response.context, assertTemplateUsed). Only
+        # where django.test is loaded already: a production worker need not import the test framework.
+        test_signals = sys.modules.get("django.test.signals")
+        if test_signals is not None:
+            test_signals.template_rendered.send(sender=self, template=self, context=context or {})
         return html
 
 
