@@ -211,7 +211,9 @@ def test_capped_paginator_counts_at_most_cap_plus_one_rows(make):
     paginator = Small(Agreement.objects.order_by("id"), 4)
     with CaptureQueriesContext(connection) as queries:
         assert paginator.count == 11
-    assert "LIMIT 11" in queries[0]["sql"]
+    # On PostgreSQL the count runs inside a savepoint with merge joins off; one statement counts.
+    counts = [query["sql"] for query in queries if "COUNT(" in query["sql"].upper()]
+    assert len(counts) == 1 and "LIMIT 11" in counts[0]
     assert paginator.is_capped
     ten = Agreement.objects.filter(pk__in=list(Agreement.objects.order_by("id").values_list("pk", flat=True)[:10]))
     exactly_the_cap = Small(ten.order_by("id"), 4)

@@ -153,3 +153,16 @@ def test_phone_cards_caption_every_fact_of_a_row(client, focal, worklist):
     for caption in ("Deadline", "Responsible", "Status", "Progress"):
         assert f'data-label="{caption}"' in page
     assert 'class="table table-cards action-line-table"' in page
+
+
+def test_agreement_page_lists_open_lines_before_done_and_cancelled_ones(client, make):
+    editor = make.user("editor", groups=["Editor"])
+    agreement = make.agreement()
+    closed = {"percent_complete": 100, "completed_date": TODAY - 60 * DAY}
+    make.action_line(agreement, title="Done long ago", status="done", due_date=TODAY - 400 * DAY, **closed)
+    make.action_line(agreement, title="Cancelled", status="cancelled", due_date=TODAY - 300 * DAY)
+    make.action_line(agreement, title="Due later", due_date=TODAY + 40 * DAY)
+    make.action_line(agreement, title="Late", status="blocked", due_date=TODAY - 5 * DAY)
+    client.force_login(editor)
+    response = client.get(agreement.get_absolute_url())
+    assert titles(response) == ["Late", "Due later", "Done long ago", "Cancelled"]

@@ -5,7 +5,7 @@ Every page runs a fixed number of queries whatever the number of rows: counts ar
 select or prefetch what their templates show.
 """
 
-from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Avg, Case, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.urls import reverse
@@ -302,6 +302,10 @@ def _visible_agreement(user, pk):
     return Agreement.objects.visible_to(user).filter(pk=pk).first() if pk else None
 
 
+# What is still to do comes before what is done or cancelled, as on the worklists.
+OPEN_FIRST = Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField())
+
+
 def agreement_detail(request, pk):
     agreement = get_agreement_for_user(request, pk)
     user = request.user
@@ -324,7 +328,7 @@ def agreement_detail(request, pk):
         .select_related("session"),
         "action_lines": carry_over.lines_with_carry_over(
             agreement.action_lines.select_related(*LINE_TABLE_RELATED)
-        ).order_by("due_date", "id"),
+        ).order_by(OPEN_FIRST, "due_date", "id"),
         "updates": updates.order_by("-created_at", "-id"),
         "deadline_changes": changes.order_by("-changed_at", "-id"),
         "documents": visible_documents(user).filter(agreement=agreement),
