@@ -154,6 +154,28 @@ def filter_value_in_words(field, value):
     return str(value)
 
 
+def commission_filter():
+    """The commission filter that agreements and action lines share."""
+    return ReferenceChoiceFilter(
+        label=_("Commission"),
+        queryset=Commission.objects.all(),
+        options="commissions",
+        empty_label=_("Any commission"),
+        widget=select(),
+    )
+
+
+def sector_filter():
+    """The sector filter that agreements and action lines share."""
+    return ReferenceChoiceFilter(
+        label=_("Sector"),
+        queryset=Sector.objects.all(),
+        options="sectors",
+        empty_label=_("Any sector"),
+        widget=select(),
+    )
+
+
 class ListFilterSet(django_filters.FilterSet):
     """Filters, then a whitelisted sort. An invalid form matches nothing instead of quietly ignoring a field.
 
@@ -284,13 +306,7 @@ class ListFilterSet(django_filters.FilterSet):
 
 class AgreementFilter(ListFilterSet):
     q = django_filters.CharFilter(label=_("Words"), method="filter_text", widget=text_input())
-    commission = ReferenceChoiceFilter(
-        label=_("Commission"),
-        queryset=Commission.objects.all(),
-        options="commissions",
-        empty_label=_("Any commission"),
-        widget=select(),
-    )
+    commission = commission_filter()
     session = ReferenceChoiceFilter(
         label=_("Session"),
         queryset=Session.objects.select_related("commission"),
@@ -306,13 +322,7 @@ class AgreementFilter(ListFilterSet):
         empty_label=_("Any country"),
         widget=select(),
     )
-    sector = ReferenceChoiceFilter(
-        label=_("Sector"),
-        queryset=Sector.objects.all(),
-        options="sectors",
-        empty_label=_("Any sector"),
-        widget=select(),
-    )
+    sector = sector_filter()
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Agreement.Status.choices, empty_label=_("Any status"), widget=select()
     )
@@ -486,20 +496,8 @@ class ActionLineFilter(MyActionLineFilter):
         method="filter_institution",
         widget=SuggestingTextInput(institution_names),
     )
-    sector = ReferenceChoiceFilter(
-        label=_("Sector"),
-        queryset=Sector.objects.all(),
-        options="sectors",
-        empty_label=_("Any sector"),
-        widget=select(),
-    )
-    commission = ReferenceChoiceFilter(
-        label=_("Commission"),
-        queryset=Commission.objects.all(),
-        options="commissions",
-        empty_label=_("Any commission"),
-        widget=select(),
-    )
+    sector = sector_filter()
+    commission = commission_filter()
 
     def filter_person(self, queryset, name, value):
         people = people_named(value.strip())
