@@ -11,6 +11,7 @@ import email
 import email.policy
 import io
 import re
+import subprocess
 import zipfile
 
 import pytest
@@ -49,9 +50,11 @@ def obj(world, name):
 
 
 def text(response):
-    """What a reader gets: the body (an XLSX's XML unzipped) and the download's file name."""
+    """What a reader gets: the body (an XLSX's XML unzipped, a PDF's text) and the download's file name."""
     body = response.body
-    if body.startswith(b"PK"):
+    if body.startswith(b"%PDF"):
+        body = subprocess.run(["pdftotext", "-", "-"], input=body, capture_output=True, check=True).stdout
+    elif body.startswith(b"PK"):
         with zipfile.ZipFile(io.BytesIO(body)) as archive:
             body = b"".join(archive.read(name) for name in archive.namelist())
     return body.decode("utf-8", "replace") + response.get("Content-Disposition", "")
@@ -84,6 +87,10 @@ CHANNELS = [
     ("action line search XLSX", "agreements:action_line_export_xlsx",         None,                      SEARCH,       LINE_READERS),
     # The header's search box: agreements, lines and progress notes, each within the rule.
     ("header search",          "agreements:search",                           None,                      SEARCH,       LINE_READERS),
+    # Before a session: the follow-up matrix as a page, a spreadsheet and a PDF briefing pack.
+    ("follow-up matrix",       "agreements:follow_up",                        "commission",              "",           LINE_READERS),
+    ("follow-up XLSX",         "agreements:follow_up_xlsx",                   "commission",              "",           LINE_READERS),
+    ("briefing pack PDF",      "agreements:follow_up_pdf",                    "commission",              "",           LINE_READERS),
     ("commission feed",        "agreements:commission_feed",                  "commission",              "",           LINE_READERS),
     # The signed link is the key to its one line, for the line's responsible person without an account.
     ("update link page",       "agreements:update_link_page",                 "signed link",             "",           set(ROLES)),
