@@ -28,11 +28,13 @@ from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, get_language_info, gettext, ngettext
 from markupsafe import Markup
 
 from agreements import deadlines
 from agreements.models import to_roman
+from agreements.people import credited_name
 from agreements.templatetags.tracker import NAV_SECTIONS, URGENT_STATES
 
 
@@ -100,7 +102,8 @@ def date(value, format_name="DATE_FORMAT"):
         return ""
     if type(value) is datetime.date:
         return _date_in(get_language(), value, format_name)
-    return date_format(value, format_name)
+    # A moment is shown in the site's time zone, as Django's |date shows it.
+    return date_format(template_localtime(value), format_name)
 
 
 def choice_labels(model_label, field_name):
@@ -150,6 +153,8 @@ def environment(**options):
         capfirst=defaultfilters.capfirst,
         roman=roman,
         safe_markup=Markup,
+        credited=credited_name,
+        truncatewords=defaultfilters.truncatewords,
     )
     return env
 

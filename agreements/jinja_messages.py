@@ -18,6 +18,7 @@ MESSAGES = (
     gettext_noop("carried over to %(number)s"),
     gettext_noop("Page %(number)s"),
     gettext_noop("Page %(number)s of %(total)s"),
+    gettext_noop("from the counterpart: %(name)s"),
 )
 
 PLURALS = (
