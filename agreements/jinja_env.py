@@ -29,7 +29,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timezone import template_localtime
-from django.utils.translation import get_language, get_language_info, gettext, ngettext
+from django.utils.translation import get_language, get_language_info, gettext, ngettext, pgettext
 from markupsafe import Markup
 
 from agreements import deadlines
@@ -144,6 +144,7 @@ def environment(**options):
         languages=languages,
         deadline_cue=deadline_cue,
         deadline_state=deadline_state,
+        pgettext=pgettext,
     )
     env.filters.update(
         date=date,

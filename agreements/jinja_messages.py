@@ -19,10 +19,24 @@ MESSAGES = (
     gettext_noop("Page %(number)s"),
     gettext_noop("Page %(number)s of %(total)s"),
     gettext_noop("from the counterpart: %(name)s"),
+    gettext_noop("Today, %(date)s"),
+    gettext_noop("Session %(number)s"),
+    gettext_noop("Session %(number)s, %(city)s"),
 )
 
 PLURALS = (
     ngettext_lazy("%(counter)s overdue line", "%(counter)s overdue lines", "counter"),
     ngettext_lazy("%(shown)s agreement", "%(shown)s agreements", "counter"),
     ngettext_lazy("%(shown)s action line", "%(shown)s action lines", "counter"),
+    ngettext_lazy("%(counter)s sectoral meeting", "%(counter)s sectoral meetings", "counter"),
+    ngettext_lazy("%(counter)s agreement", "%(counter)s agreements", "counter"),
+    ngettext_lazy("%(counter)s open action line", "%(counter)s open action lines", "counter"),
+    ngettext_lazy("%(counter)s overdue", "%(counter)s overdue", "counter"),
+    ngettext_lazy("See the overdue action line", "See all %(counter)s overdue action lines", "counter"),
+    ngettext_lazy("See the action line due soon", "See all %(counter)s action lines due soon", "counter"),
+    ngettext_lazy(
+        "open action line due today or in the next %(days)s days",
+        "open action lines due today or in the next %(days)s days",
+        "counter",
+    ),
 )

@@ -10,12 +10,13 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.paginator import Paginator
 from django.db import connection
-from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from agreements.charts import bar_chart
+from agreements.jinja_env import engine
 from agreements.models import Document, ProgressUpdate, Reminder
 from agreements.templatetags.tracker import days_label, deadline_state, roman
 
@@ -455,10 +456,12 @@ def test_roman_and_deadline_wording(make):
 
 
 def test_bar_chart_writes_svg_numbers_unlocalised_in_spanish():
-    template = Template('{% load tracker %}{% bar_chart rows "Acuerdos" "chart-test" %}')
+    template = engine.from_string(
+        '{% from "includes/bar_chart.html" import bar_chart %}{{ bar_chart(chart, "Acuerdos", "chart-test") }}'
+    )
     rows = [{"label": "Firmado", "value": 1, "url": "/a/"}, {"label": "Acordado", "value": 3, "url": "/b/"}]
     with translation.override("es"):
-        html = template.render(Context({"rows": rows}))
+        html = template.render({"chart": bar_chart(rows)})
     assert 'width="33.3%"' in html
     assert 'width="100.0%"' in html
     assert 'aria-label="Firmado: 1"' in html

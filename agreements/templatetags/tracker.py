@@ -1,8 +1,7 @@
-"""Template tags shared by every page: Roman numerals, deadline wording, breadcrumbs and bar charts."""
+"""Template tags shared by every page: Roman numerals, deadline wording and breadcrumbs."""
 
 from django import template
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from agreements import deadlines
@@ -10,9 +9,6 @@ from agreements.access import can_see_agreement
 from agreements.models import ActionLine, Agreement, Commission, SectoralMeeting, Session, to_roman
 
 register = template.Library()
-
-# Height of one bar in a chart: a line of text above a 14px bar.
-ROW_HEIGHT = 48
 
 
 @register.filter
@@ -91,24 +87,6 @@ def breadcrumbs_for(context, obj):
         # The line's responsible person may open a line of an agreement they may not open: name it, no link.
         crumbs[-1] = (crumbs[-1][0], None)
     return {"crumbs": crumbs}
-
-
-@register.inclusion_tag("includes/bar_chart.html")
-def bar_chart(rows, title, chart_id, maximum=None, unit=""):
-    """Horizontal bars in inline SVG; each row is a dict with label, value, url and an optional css class.
-
-    Bar widths are percentages of the chart, so the labels keep their size at phone and desktop widths.
-    Numbers inside SVG attributes are written unlocalised ("42.5", never "42,5").
-    """
-    rows = list(rows)
-    top = maximum if maximum is not None else max((row["value"] or 0 for row in rows), default=0)
-    bars = []
-    for index, row in enumerate(rows):
-        value = row["value"] or 0
-        width = 0 if not top else max(100 * float(value) / float(top), 0.5 if value else 0)
-        shown = number_format(round(value), force_grouping=True) + unit
-        bars.append({**row, "shown": shown, "width": f"{width:.1f}", "y": index * ROW_HEIGHT})
-    return {"bars": bars, "title": title, "chart_id": chart_id, "height": len(bars) * ROW_HEIGHT}
 
 
 NAV_SECTIONS = {

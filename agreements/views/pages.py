@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import ngettext_lazy
 
-from .. import access_list, carry_over, deadlines
+from .. import access_list, carry_over, charts, deadlines
 from ..access import (
     can_manage_access,
     can_report_progress,
@@ -28,6 +28,7 @@ from ..access import (
     visible_progress_updates,
 )
 from ..clock import local_today
+from ..jinja_env import render as render_jinja2
 from ..models import OPEN_STATUSES, ActionLine, Agreement, Commission, DeadlineChange, Follow, ProgressUpdate, Session
 from . import figures
 
@@ -168,9 +169,9 @@ def dashboard(request):
     )
     context = {
         "today": today,
-        "agreement_bars": _agreement_status_bars(totals["agreements"]),
-        "line_bars": _line_state_bars(totals["lines"]),
-        "sector_bars": sector_bars,
+        "agreement_chart": charts.bar_chart(_agreement_status_bars(totals["agreements"])),
+        "line_chart": charts.bar_chart(_line_state_bars(totals["lines"])),
+        "sector_chart": charts.bar_chart(sector_bars, maximum=100, unit="%"),
         "person": person,
         "my_lines": my_lines,
         "latest_updates": latest,
@@ -184,7 +185,7 @@ def dashboard(request):
         ),
         "due_soon_url": _due_soon_url(today),
     }
-    return render(request, "agreements/dashboard.html", context)
+    return render_jinja2(request, "agreements/dashboard.html", context)
 
 
 def commission_list(request):
@@ -205,7 +206,7 @@ def commission_list(request):
         found = counts.get(commission.pk, {})
         for name in ("agreement_count", "open_count", "overdue_count"):
             setattr(commission, name, found.get(name, 0))
-    return render(request, "agreements/commission_list.html", {"commissions": commissions})
+    return render_jinja2(request, "agreements/commission_list.html", {"commissions": commissions})
 
 
 def commission_detail(request, pk):
@@ -245,11 +246,11 @@ def commission_detail(request, pk):
         "sessions": sessions,
         "agreement_total": totals["agreements"],
         "line_totals": {**totals, "progress": figures.mean_progress(totals)},
-        "overdue_lines": overdue,
+        "overdue_lines": list(overdue),
         "overdue_url": _list_url("agreements:action_line_list", commission=commission.pk, overdue="yes"),
         "today": today,
     }
-    return render(request, "agreements/commission_detail.html", context)
+    return render_jinja2(request, "agreements/commission_detail.html", context)
 
 
 def session_detail(request, pk):
