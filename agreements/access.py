@@ -73,10 +73,18 @@ def agreement_condition(user, prefix=""):
 
 
 def action_line_condition(user, prefix=""):
-    """A Q selecting the action lines `user` may see (fields under `prefix`), or None when they may see all."""
-    condition = agreement_condition(user, prefix=f"{prefix}agreement__")
-    if condition is None:
+    """A Q selecting the action lines `user` may see (fields under `prefix`), or None when they may see all.
+
+    The agreement's rule, asked of the line's own copy of its agreement's confidentiality (kept by the database,
+    agreements/placement.py), so that no list or count joins the agreements for it."""
+    if is_secretariat(user):
         return None
+    condition = Q(**{f"{prefix}confidentiality__in": open_levels(user)})
+    if user.is_authenticated:
+        granted = AgreementAccess.objects.filter(user=user).values("agreement_id")
+        coordinated = Agreement.objects.filter(coordinator_id__in=Person.objects.filter(user=user).values("pk"))
+        condition |= Q(**{f"{prefix}agreement_id__in": granted})
+        condition |= Q(**{f"{prefix}agreement_id__in": coordinated.values("pk")})
     person = person_of(user)
     if person is not None:
         # The responsible people of a line are cleared for that line whatever its agreement's level.

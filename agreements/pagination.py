@@ -3,17 +3,6 @@
 from functools import cached_property
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db import connections, transaction
-
-# The capped count is planned without merge joins. With a LIMIT PostgreSQL favours a plan that returns its
-# first rows soonest, and for action lines it merged them, in agreement order, with the agreements joined for
-# the reader's clearance. Agreement order is deadline order, so that walk reads the old, done lines first:
-# at a million lines, 130,000 to 630,000 rows for 1,001 open lines matching a common word (150 ms to 1.8 s;
-# 120–260 ms for status and sector), where a nested loop over the index of open lines by deadline, or of
-# sector and status, takes 2–60 ms, and a word found in few open lines a third of the merge's time
-# (EXPLAIN ANALYZE on the benchmark's data, bench/).
-WITHOUT_MERGE_JOIN = "SELECT current_setting('enable_mergejoin'), set_config('enable_mergejoin', 'off', true)"
-RESTORE_MERGE_JOIN = "SELECT set_config('enable_mergejoin', %s, true)"
 
 # The largest OFFSET PostgreSQL and SQLite take (a signed 64-bit integer): a page starting beyond it
 # cannot hold a row, and asking the database for it fails instead of finding nothing.
@@ -52,18 +41,9 @@ class CappedPaginator(Paginator):
     def count(self):
         # COUNT(*) over a LIMITed subquery of bare ids: PostgreSQL stops after cap + 1 rows, and
         # neither the order nor the annotations the page shows (rank, progress) are computed.
-        capped = self.object_list.order_by().values("pk")[: self.cap + 1]
-        connection = connections[capped.db]
-        if connection.vendor != "postgresql":
-            return capped.count()
-        with transaction.atomic(using=capped.db), connection.cursor() as cursor:
-            cursor.execute(WITHOUT_MERGE_JOIN)
-            previous = cursor.fetchone()[0]
-            try:
-                return capped.count()
-            finally:
-                # SET LOCAL would outlast a savepoint released inside a caller's transaction.
-                cursor.execute(RESTORE_MERGE_JOIN, [previous])
+        # Readers' clearance is a condition on the action line itself (its copy of the agreement's
+        # confidentiality), so the count reads one table and stops at the cap whatever the filter.
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
 
     @property
     def is_capped(self):

@@ -195,6 +195,64 @@ def test_carry_over_leaves_no_drift(chain, make):
     assert_no_drift()
 
 
+def line_levels(agreement):
+    return set(ActionLine.objects.filter(agreement=agreement).values_list("confidentiality", flat=True))
+
+
+def test_lines_copy_their_agreements_confidentiality_when_made(chain):
+    assert line_levels(chain.agreement) == {chain.agreement.confidentiality}
+    assert {line.confidentiality for line in chain.lines} == {chain.agreement.confidentiality}
+
+
+@pytest.mark.parametrize("how", ["save", "update", "raw sql"])
+def test_a_change_of_an_agreements_confidentiality_reaches_its_lines(chain, how):
+    restricted = Agreement.Confidentiality.RESTRICTED
+    if how == "save":
+        chain.agreement.confidentiality = restricted
+        chain.agreement.save()
+    elif how == "update":
+        Agreement.objects.filter(pk=chain.agreement.pk).update(confidentiality=restricted)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Agreement._meta.db_table} SET confidentiality = %s WHERE id = %s",
+                [restricted, chain.agreement.pk],
+            )
+    assert line_levels(chain.agreement) == {restricted}
+    assert_no_drift()
+
+
+def test_a_line_cannot_be_given_another_level_than_its_agreements(chain):
+    ActionLine.objects.filter(pk=chain.lines[0].pk).update(confidentiality=Agreement.Confidentiality.PUBLIC)
+    assert line_levels(chain.agreement) == {chain.agreement.confidentiality}
+
+
+def test_a_line_moved_to_another_agreement_takes_that_agreements_level(chain, make):
+    public = make.agreement(chain.other_meeting, confidentiality=Agreement.Confidentiality.PUBLIC)
+    ActionLine.objects.filter(pk=chain.lines[0].pk).update(agreement=public)
+    assert line_levels(public) == {Agreement.Confidentiality.PUBLIC}
+    assert_no_drift()
+
+
+def test_a_line_bulk_created_without_a_level_starts_restricted_until_the_trigger_copies_it(chain):
+    line = ActionLine(agreement=chain.agreement, title="Bulk line", commission_id=0, sector_id=0)
+    assert line.confidentiality == Agreement.Confidentiality.RESTRICTED  # closed, were a trigger missing
+    line.due_date = line.original_due_date = datetime.date(2026, 5, 1)
+    ActionLine.objects.bulk_create([line])
+    assert line_levels(chain.agreement) == {chain.agreement.confidentiality}
+
+
+def test_check_placement_repairs_a_drifted_confidentiality(chain, capsys):
+    placement.drop_triggers(connection)
+    try:
+        ActionLine.objects.filter(pk=chain.lines[0].pk).update(confidentiality=Agreement.Confidentiality.PUBLIC)
+    finally:
+        placement.install_triggers(connection)
+    assert placement.drift()["action_lines"] == (1, [chain.lines[0].pk])
+    call_command("check_placement", "--repair")
+    assert_no_drift()
+
+
 def drift_behind_the_triggers_back(chain):
     """Make drift the way an old database or a load with triggers off would have it."""
     placement.drop_triggers(connection)

@@ -21,7 +21,10 @@ from .lookups import in_chunks
 
 BATCH = 1000
 # The stored copies of the meeting → session → commission chain that the database keeps on each model.
-PLACEMENT = {Agreement: ("session_id", "commission_id", "sector_id"), ActionLine: ("commission_id", "sector_id")}
+PLACEMENT = {
+    Agreement: ("session_id", "commission_id", "sector_id"),
+    ActionLine: ("commission_id", "sector_id", "confidentiality"),
+}
 
 
 class Stale(Exception):
@@ -76,7 +79,8 @@ def name_placement_for_sqlite(model, rows):
     would refuse the commit rather than keep a wrong copy. PostgreSQL's BEFORE INSERT trigger fills them itself."""
     if connection.vendor == "sqlite":
         for row in rows:
-            for name in PLACEMENT[model]:
+            # The confidentiality copy has a default of its own (restricted) until the trigger sets it.
+            for name in (name for name in PLACEMENT[model] if name.endswith("_id")):
                 setattr(row, name, 0)
 
 

@@ -11,7 +11,8 @@ from agreements import placement
 
 
 def install(apps, schema_editor):
-    placement.install_triggers(schema_editor.connection)
+    # The copies action lines had then; 0014 added the confidentiality.
+    placement.install_triggers(schema_editor.connection, line_copies=("commission_id", "sector_id"))
     Agreement = apps.get_model("agreements", "Agreement")
     ActionLine = apps.get_model("agreements", "ActionLine")
     # Naming the meeting (agreements) and the agreement (lines) in an UPDATE makes the new triggers set the copies.

@@ -373,6 +373,8 @@ class Generator:
                     "carried_over_from_id": None,
                     "commission_id": commission_id,
                     "sector_id": sector_id,
+                    # The placement trigger copies the agreement's.
+                    "confidentiality": "restricted",
                     "search_vector": None,
                     "created_at": self.now,
                     "updated_at": self.now,
