@@ -32,9 +32,10 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, get_language_info, gettext, ngettext, pgettext
 from markupsafe import Markup
 
-from agreements import deadlines
+from agreements import deadlines, jinja_panels
 from agreements.models import to_roman
 from agreements.people import credited_name
+from agreements.templatetags.documents import document_type
 from agreements.templatetags.tracker import NAV_SECTIONS, URGENT_STATES
 
 
@@ -145,6 +146,10 @@ def environment(**options):
         deadline_cue=deadline_cue,
         deadline_state=deadline_state,
         pgettext=pgettext,
+        document_upload_form=jinja_panels.document_upload_form,
+        awaiting_approval_panel=jinja_panels.awaiting_approval_panel,
+        update_links_panel=jinja_panels.update_links_panel,
+        access_list=jinja_panels.access_list,
     )
     env.filters.update(
         date=date,
@@ -156,6 +161,9 @@ def environment(**options):
         safe_markup=Markup,
         credited=credited_name,
         truncatewords=defaultfilters.truncatewords,
+        # Django's, not Jinja2's own: "1.2 MB" → "1,2 MB" in Spanish, as on the Django pages.
+        filesizeformat=defaultfilters.filesizeformat,
+        document_type=document_type,
     )
     return env
 

@@ -1,13 +1,16 @@
 """The list pages are Jinja2 templates (templates/jinja2/): their page shell must stay the Django pages' own."""
 
+import datetime
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 from agreements import jinja_messages, roles
 from agreements.jinja_env import engine
+from agreements.models import DeadlineChange, ProgressUpdate
 
 pytestmark = pytest.mark.django_db
 
@@ -33,13 +36,15 @@ def test_list_pages_share_the_django_pages_shell(client, make, language):
     make.person(user=user)
     client.force_login(user)
     headers = {"accept-language": language}
-    # A page of each engine in the same header section, so that the same link is marked current.
-    jinja_page = client.get("/agreements/", headers=headers).text
-    django_page = client.get(line.agreement.get_absolute_url(), headers=headers).text
+    # A page of each engine in the same header section, so that the same link is marked current: the session page
+    # and the progress form are Django templates.
+    jinja_page = client.get("/commissions/", headers=headers).text
+    django_page = client.get(line.agreement.session.get_absolute_url(), headers=headers).text
     assert shell(jinja_page).count('aria-current="page"') == 1
     assert shell(jinja_page) == shell(django_page)
     jinja_page = client.get("/action-lines/", headers=headers).text
-    django_page = client.get(line.get_absolute_url(), headers=headers).text
+    django_page = client.get(reverse("agreements:action_line_update", args=[line.pk]), headers=headers).text
+    assert "<form" in django_page
     assert shell(jinja_page) == shell(django_page)
 
 
@@ -70,3 +75,41 @@ def test_every_trans_block_is_listed_for_make_messages():
     for message in blocks:
         singular = message[0] if isinstance(message, tuple) else message
         assert f'msgid "{singular}"' in catalogue
+
+
+def test_object_pages_show_moments_in_the_sites_time_zone(client, make, in_english):
+    """The agreement and action line pages are Jinja2 templates; a moment reads as Django's |date showed it."""
+    line = make.action_line()
+    moment = datetime.datetime(2026, 1, 10, 2, 30, tzinfo=datetime.UTC)  # 22:30 the day before in Caracas
+    ProgressUpdate.objects.create(action_line=line, note="Trucks delivered", created_at=moment)
+    DeadlineChange.objects.create(
+        action_line=line, old_date=line.due_date, new_date=line.due_date + datetime.timedelta(days=9), reason="Rain"
+    )
+    client.force_login(make.user(groups=[roles.VIEWER]))
+    for url, template in (
+        (line.agreement.get_absolute_url(), "agreements/agreement_detail.html"),
+        (line.get_absolute_url(), "agreements/action_line_detail.html"),
+    ):
+        response = client.get(url)
+        assert [t.name for t in response.templates][0] == template
+        page = response.text
+        assert 'datetime="2026-01-09T22:30:00-04:00"' in page and "Trucks delivered" in page
+        assert "Jan. 9, 2026, 10:30 p.m." in page
+        assert "Rain" in page
+
+
+def test_editor_panels_reach_editors_only_on_the_jinja2_pages(client, make, in_english):
+    """The upload form, the access list and the update-link panels are the Django pages' own, with a CSRF token."""
+    line = make.action_line()
+    editor = make.user(groups=[roles.EDITOR])
+    client.force_login(editor)
+    agreement_page = client.get(line.agreement.get_absolute_url()).text
+    line_page = client.get(line.get_absolute_url()).text
+    assert 'id="access-list"' in agreement_page and "Attach a document" in agreement_page
+    assert 'id="update-links"' in line_page and "Attach a document" in line_page
+    assert re.search(r'name="csrfmiddlewaretoken" value="\w+"', agreement_page)
+    client.force_login(make.user(groups=[roles.VIEWER]))
+    agreement_page = client.get(line.agreement.get_absolute_url()).text
+    line_page = client.get(line.get_absolute_url()).text
+    assert 'id="access-list"' not in agreement_page and "Attach a document" not in agreement_page
+    assert 'id="update-links"' not in line_page and "Attach a document" not in line_page
