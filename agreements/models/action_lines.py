@@ -208,14 +208,15 @@ class ActionLine(models.Model):
             # /action-lines/mine/ and the personal calendar feed: one person's lines by deadline.
             models.Index(fields=["responsible_person", "due_date"], name="action_line_person_due"),
             models.Index(fields=["counterpart_person", "due_date"], name="action_line_counterpart_due"),
-            # The reminder sweep: open lines whose deadline is in an explicit list of dates; and the
-            # dashboard's overdue lines by owner, joined to their agreement for the reader's clearance.
-            # Partial and covering, so both read the index alone (INCLUDE is PostgreSQL-only).
+            # Open lines by deadline: the worklist's default order (/action-lines/ and its deep pages, which
+            # find a page's ids before its rows), its capped count, the reminder sweep (an explicit list of
+            # dates) and the dashboard's overdue lines by owner. Partial and covering, with what a reader's
+            # clearance asks of a line, so each reads the index alone (INCLUDE is PostgreSQL-only).
             models.Index(
-                fields=["due_date"],
-                include=["responsible_person", "counterpart_person", "id", "agreement"],
+                fields=["due_date", "id"],
+                include=["responsible_person", "counterpart_person", "agreement", "confidentiality"],
                 condition=Q(status__in=OPEN_STATUSES),
-                name="action_line_open_due_sweep",
+                name="action_line_open_due",
             ),
             # The dashboard's and the commission list's counts by status, deadline, sector and
             # commission: a tenth of the table to read, and the agreement to join a viewer's on.

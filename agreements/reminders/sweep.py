@@ -47,7 +47,7 @@ def chunks(items):
 
 
 def load_line_facts(due_dates):
-    """Open lines due on one of `due_dates`, read from the covering index action_line_open_due_sweep alone."""
+    """Open lines due on one of `due_dates`, read from the covering index action_line_open_due alone."""
     rows = ActionLine.objects.due_on_any(due_dates).values_list(
         "id", "due_date", "responsible_person_id", "counterpart_person_id"
     )
