@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -159,3 +160,36 @@ def test_export_query_count_does_not_grow_with_rows(viewer, make):
         return counts
 
     assert count(5) == count(50)
+
+
+def test_action_line_xlsx_cells_read_back_with_their_types(viewer, make):
+    agreement = make.agreement(title='Acuerdo <Ñandú> & "Café"')
+    make.action_line(
+        agreement,
+        title="=1+1",
+        due_date=datetime.date(2026, 5, 2),
+        status="in_progress",
+        percent_complete=40,
+        target_quantity=Decimal("12.50"),
+        target_unit="km",
+        responsible_person=make.person("José Núñez\x0b"),
+    )
+    response = viewer.get(LINES_XLSX)
+    assert isinstance(response, StreamingHttpResponse)
+    assert response["Content-Disposition"] == 'attachment; filename="action-lines-2026-04-15.xlsx"'
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    header, cells = (
+        [cell.value for cell in sheet[1]],
+        dict(zip([cell.value for cell in sheet[1]], sheet[2], strict=True)),
+    )
+    assert sheet.title == "Action lines"
+    assert header[:3] == ["Agreement reference", "Agreement", "Action line"]
+    assert (cells["Agreement"].value, cells["Agreement"].data_type) == ('Acuerdo <Ñandú> & "Café"', "s")
+    assert (cells["Action line"].value, cells["Action line"].data_type) == ("=1+1", "s")
+    assert cells["Responsible person (our side)"].value == "José Núñez"
+    assert cells["Deadline"].is_date and cells["Deadline"].value == datetime.datetime(2026, 5, 2)
+    assert cells["Original deadline"].value == datetime.datetime(2026, 5, 2)
+    assert (cells["Percent complete"].value, cells["Percent complete"].data_type) == (40, "n")
+    assert (cells["Target quantity"].value, cells["Target quantity"].data_type) == (12.5, "n")
+    assert (cells["Status"].value, cells["Overdue"].value, cells["Unit"].value) == ("In progress", "No", "km")
+    assert cells["Completed"].value is None and cells["Achieved quantity"].value is None

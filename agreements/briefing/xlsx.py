@@ -1,8 +1,8 @@
 """The follow-up matrix as one XLSX sheet: a title row (marking, commission, sessions, what was left out), then a
 frozen header with filters on, one row per action line and one for each agreement without lines.
 
-Written with openpyxl's write-only workbook, as the list exports are; text cells go through exports.xlsx_cell, so a
-title that looks like a formula stays text.
+Written with openpyxl's write-only workbook (the list exports, which run to 100,000 rows, have their own writer in
+agreements/xlsx_stream.py); text cells go through exports.xlsx_cell, so a title that looks like a formula stays text.
 """
 
 import tempfile
