@@ -13,6 +13,7 @@ zip stream and out in chunks, so memory stays flat whatever the number of rows.
 
 import datetime
 import decimal
+import math
 import re
 import zipfile
 from xml.sax.saxutils import escape, quoteattr
@@ -124,14 +125,16 @@ def text_cell(ref, value, style=""):
 
 
 def other_cell(ref, value):
-    """A cell for anything not str, date or number: a datetime as a date, anything else as its text."""
+    """A cell for anything but text, a date or a whole number: a datetime as its day, a decimal or a float as a
+    number, anything else as its text."""
     if isinstance(value, datetime.datetime):
         value = value.date()
     if isinstance(value, datetime.date):
         return f'<c r="{ref}" s="{DATE_STYLE}"><v>{value.toordinal() - EPOCH}</v></c>'
     if isinstance(value, bool):
         return text_cell(ref, str(value))
-    if isinstance(value, int | float | decimal.Decimal):
+    # NaN and infinity have no number cell in a spreadsheet; they are written as their text.
+    if isinstance(value, int) or (isinstance(value, float | decimal.Decimal) and math.isfinite(value)):
         return f'<c r="{ref}"><v>{value}</v></c>'
     return text_cell(ref, str(value))
 
@@ -164,7 +167,7 @@ def row_xml(number, letters, values):
                 cells.append(text_cell(f"{letter}{row}", value))
         elif kind is datetime.date:
             cells.append(f'<c r="{letter}{row}" s="{DATE_STYLE}"><v>{value.toordinal() - EPOCH}</v></c>')
-        elif kind is int or kind is decimal.Decimal or kind is float:
+        elif kind is int:
             cells.append(f'<c r="{letter}{row}"><v>{value}</v></c>')
         else:
             cells.append(other_cell(f"{letter}{row}", value))

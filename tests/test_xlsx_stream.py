@@ -91,6 +91,11 @@ def test_text_stays_text_exactly(value, read_back):
         assert cell.data_type == "s"
 
 
+def test_numbers_a_spreadsheet_cannot_hold_are_written_as_text():
+    cells = read(xlsx(["A", "B", "C"], [(Decimal("NaN"), float("inf"), Decimal("1E+2"))]))[2]
+    assert [(cell.value, cell.data_type) for cell in cells] == [("NaN", "s"), ("inf", "s"), (100, "n")]
+
+
 def test_text_longer_than_a_cell_holds_is_cut():
     assert read(xlsx(["Text"], [("x" * 40_000,)]))["A2"].value == "x" * xlsx_stream.MAX_TEXT
 
