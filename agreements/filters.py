@@ -5,6 +5,7 @@ the copies stored on the agreement and the action line, not joins through meetin
 goes through agreements.search; people and institutions are matched by name in a subquery.
 """
 
+import copy
 import datetime
 
 import django_filters
@@ -176,6 +177,24 @@ def sector_filter():
     )
 
 
+class FilterCopies(dict):
+    """A FilterSet's filters, copied for each FilterSet made (django-filter deep-copies them, widgets, choices and
+    querysets included: 2 ms of a list request). A filter's own attributes are all a request changes (its model,
+    its parent FilterSet, its form field, built lazily), so a shallow copy of each will do; a filter that names a
+    method is bound again to its copy, or it would call the method of another request's FilterSet."""
+
+    def __deepcopy__(self, memo):
+        copies = {}
+        for name, base in self.items():
+            if "_field" in base.__dict__:
+                copies[name] = copy.deepcopy(base, memo)
+                continue
+            filter_ = copies[name] = copy.copy(base)
+            if filter_.method is not None:
+                filter_.method = filter_.method
+        return copies
+
+
 class ListFilterSet(django_filters.FilterSet):
     """Filters, then a whitelisted sort. An invalid form matches nothing instead of quietly ignoring a field.
 
@@ -194,6 +213,10 @@ class ListFilterSet(django_filters.FilterSet):
     # that asks for no filtering at all; removing such a filter from the summary links to the latter.
     defaults = {}
     unfiltered = {}
+
+    @classmethod
+    def get_filters(cls):
+        return FilterCopies(super().get_filters())
 
     def __init__(self, data=None, queryset=None, *, today=None, **kwargs):
         self.today = today or local_today()

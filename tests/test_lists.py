@@ -371,3 +371,22 @@ def test_lists_run_the_same_number_of_queries_for_5_and_50_rows(client, make, ur
     many, shown_many = count_queries(50)
     assert shown_many > shown_few > 0
     assert few == many
+
+
+def test_each_list_filterset_has_filters_of_its_own_bound_to_it(make):
+    """The filters are copied shallowly for speed: no copy may call into another request's FilterSet."""
+    from agreements.filters import ActionLineFilter
+    from agreements.models import ActionLine
+
+    make.action_line(title="Repuestos para tractores")
+    make.action_line(title="Semillas certificadas")
+    first = ActionLineFilter({"q": "repuestos", "status": "all"}, queryset=ActionLine.objects.all())
+    second = ActionLineFilter({"q": "semillas", "status": "all"}, queryset=ActionLine.objects.all())
+    for name in first.filters:
+        assert first.filters[name] is not second.filters[name]
+        assert first.filters[name] is not ActionLineFilter.base_filters[name]
+        assert first.filters[name].parent is first and second.filters[name].parent is second
+    assert first.filters["q"].filter.f is first.filters["q"]  # the method filter calls its own FilterSet
+    assert [line.title for line in first.qs] == ["Repuestos para tractores"]
+    assert [line.title for line in second.qs] == ["Semillas certificadas"]
+    assert first.form.fields["status"] is not second.form.fields["status"]
