@@ -14,6 +14,11 @@ class AgreementsConfig(AppConfig):
 
         post_migrate.connect(reinstall_sqlite_triggers, sender=self)
 
+        from . import data_version
+
+        # Tables added by later migrations get the data version's trigger too.
+        post_migrate.connect(data_version.install_after_migrate, sender=self)
+
         from django.db.backends.signals import connection_created
 
         from .search import sqlite as search_index

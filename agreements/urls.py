@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .page_cache import cached_page
 from .views import (
     access_list,
     briefing_packs,
@@ -21,10 +22,12 @@ from .views.search import search
 
 app_name = "agreements"
 
+# Pages people browse all day are kept as rendered until the data they show changes (agreements/page_cache.py).
+
 urlpatterns = [
-    path("", pages.dashboard, name="home"),
-    path("commissions/", pages.commission_list, name="commission_list"),
-    path("commissions/<int:pk>/", pages.commission_detail, name="commission_detail"),
+    path("", cached_page(pages.dashboard), name="home"),
+    path("commissions/", cached_page(pages.commission_list), name="commission_list"),
+    path("commissions/<int:pk>/", cached_page(pages.commission_detail), name="commission_detail"),
     path("commissions/<int:pk>/calendar.ics", feeds.commission_feed, name="commission_feed"),
     path("commissions/<int:pk>/follow-up/", follow_up, name="follow_up"),
     path("commissions/<int:pk>/follow-up.xlsx", follow_up_xlsx, name="follow_up_xlsx"),
@@ -32,29 +35,29 @@ urlpatterns = [
     path("commissions/<int:pk>/briefing-packs/", briefing_packs.briefing_pack_request, name="briefing_pack_request"),
     path("briefing-packs/<int:pk>/", briefing_packs.briefing_pack, name="briefing_pack"),
     path("briefing-packs/<int:pk>/pdf", briefing_packs.briefing_pack_download, name="briefing_pack_download"),
-    path("sessions/<int:pk>/", pages.session_detail, name="session_detail"),
+    path("sessions/<int:pk>/", cached_page(pages.session_detail), name="session_detail"),
     path("sessions/<int:pk>/next/", carry_over.prepare_next_session, name="prepare_next_session"),
-    path("meetings/<int:pk>/", pages.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/", cached_page(pages.meeting_detail), name="meeting_detail"),
     path("meetings/record/", outcomes.record_outcomes, name="outcomes_new"),
     path("meetings/<int:pk>/outcomes/", outcomes.edit_outcomes, name="outcomes_edit"),
     path("suggest/people/", suggest.people, name="suggest_people"),
     path("suggest/institutions/", suggest.institutions, name="suggest_institutions"),
     path("suggest/references/", suggest.references, name="suggest_references"),
-    path("search/", search, name="search"),
-    path("agreements/", lists.agreement_list, name="agreement_list"),
+    path("search/", cached_page(search), name="search"),
+    path("agreements/", cached_page(lists.agreement_list), name="agreement_list"),
     path("agreements/export.csv", lists.agreement_export_csv, name="agreement_export_csv"),
     path("agreements/export.xlsx", lists.agreement_export_xlsx, name="agreement_export_xlsx"),
-    path("agreements/<int:pk>/", pages.agreement_detail, name="agreement_detail"),
+    path("agreements/<int:pk>/", cached_page(pages.agreement_detail), name="agreement_detail"),
     path("agreements/<int:pk>/access/", access_list.grant_access, name="grant_access"),
     path("agreements/<int:pk>/access/<int:grant_pk>/remove/", access_list.revoke_access, name="revoke_access"),
     path("agreements/<int:pk>/follow/", follow, name="follow"),
     path("agreements/<int:pk>/unfollow/", unfollow, name="unfollow"),
     path("following/", following_list, name="following_list"),
-    path("action-lines/", lists.action_line_list, name="action_line_list"),
-    path("action-lines/mine/", lists.my_action_lines, name="my_action_lines"),
+    path("action-lines/", cached_page(lists.action_line_list), name="action_line_list"),
+    path("action-lines/mine/", cached_page(lists.my_action_lines), name="my_action_lines"),
     path("action-lines/export.csv", lists.action_line_export_csv, name="action_line_export_csv"),
     path("action-lines/export.xlsx", lists.action_line_export_xlsx, name="action_line_export_xlsx"),
-    path("action-lines/<int:pk>/", pages.action_line_detail, name="action_line_detail"),
+    path("action-lines/<int:pk>/", cached_page(pages.action_line_detail), name="action_line_detail"),
     path("action-lines/<int:pk>/update/", progress.post_update, name="action_line_update"),
     path("action-lines/<int:pk>/links/", counterpart.send_link, name="update_link_send"),
     path("action-lines/<int:pk>/links/<int:link_pk>/revoke/", counterpart.revoke_link, name="update_link_revoke"),

@@ -1,27 +1,29 @@
-"""Bench-only middleware: a request with the header `X-Bench-Figures: miss` gets no cached dashboard figures.
+"""Bench-only middleware: a request with the header `X-Bench-Cache: miss` is rendered afresh.
 
-The figures (agreements/views/figures.py) are cached per state of the data; the benchmark measures the page
-both ways. Sync gunicorn workers serve one request at a time, so swapping the module's cache for the
-length of one request touches no other request.
+Staff pages are kept as rendered per state of the data (agreements/page_cache.py) and the dashboard's figures
+likewise (agreements/views/figures.py); the benchmark measures every page both ways, served from those caches
+and rendered with its figures computed on every request. Sync gunicorn workers serve one request at a time, so
+swapping the modules' caches for the length of one request touches no other request.
 """
 
 from django.core.cache.backends.dummy import DummyCache
 
+from agreements import page_cache
 from agreements.views import figures
 
-HEADER = "HTTP_X_BENCH_FIGURES"
+HEADER = "HTTP_X_BENCH_CACHE"
 NO_CACHE = DummyCache("bench", {})
 
 
-def figures_cache_miss(get_response):
+def cache_miss(get_response):
     def middleware(request):
         if request.META.get(HEADER) != "miss":
             return get_response(request)
-        cache = figures.cache
-        figures.cache = NO_CACHE
+        kept = figures.cache, page_cache.cache
+        figures.cache = page_cache.cache = NO_CACHE
         try:
             return get_response(request)
         finally:
-            figures.cache = cache
+            figures.cache, page_cache.cache = kept
 
     return middleware

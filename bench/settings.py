@@ -10,5 +10,5 @@ from commission.settings import INSTALLED_APPS, MIDDLEWARE
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 # The project's URLs plus /bench-admin/, the stock changelist every page is compared with.
 ROOT_URLCONF = "bench.urls"
-# Last, so that it wraps only the view: a request carrying its header computes the dashboard's figures afresh.
-MIDDLEWARE = [*MIDDLEWARE, "bench.middleware.figures_cache_miss"]
+# Last, so that it wraps only the view: a request carrying its header is rendered afresh, figures and all.
+MIDDLEWARE = [*MIDDLEWARE, "bench.middleware.cache_miss"]

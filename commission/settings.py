@@ -147,6 +147,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Each worker's own memory: figures and reference lists under "default", rendered staff pages under "pages"
+# (agreements/page_cache.py), both keyed on the state of the data, so nothing kept can be stale.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        # About 40–80 KB a page: a few MB a worker at most.
+        "OPTIONS": {"MAX_ENTRIES": 100},
+    },
+}
+
 # Checked by the password change page, the admin and createsuperuser, and on the demo password.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -93,7 +93,7 @@ def test_bench_settings_add_the_app_its_urls_and_the_cache_miss_middleware():
 
     assert bench_settings.INSTALLED_APPS[-1] == "bench"
     assert bench_settings.ROOT_URLCONF == "bench.urls"
-    assert bench_settings.MIDDLEWARE[-1] == "bench.middleware.figures_cache_miss"
+    assert bench_settings.MIDDLEWARE[-1] == "bench.middleware.cache_miss"
     # Everything else is the shipped site's.
     assert bench_settings.INSTALLED_APPS[:-1] == settings.INSTALLED_APPS
 
@@ -111,19 +111,20 @@ def test_the_stock_admin_is_a_bare_model_admin_of_action_lines():
 
 
 @pytest.mark.django_db
-def test_the_cache_miss_header_computes_the_figures_afresh_for_that_request_only(rf):
+def test_the_cache_miss_header_renders_that_request_afresh_and_only_that_one(rf):
     from django.core.cache.backends.dummy import DummyCache
 
+    from agreements import page_cache
     from agreements.views import figures
-    from bench.middleware import figures_cache_miss
+    from bench.middleware import cache_miss
 
     seen = []
-    middleware = figures_cache_miss(lambda request: seen.append(figures.cache) or "page")
-    assert middleware(rf.get("/", headers={"X-Bench-Figures": "miss"})) == "page"
+    middleware = cache_miss(lambda request: seen.append((figures.cache, page_cache.cache)) or "page")
+    assert middleware(rf.get("/", headers={"X-Bench-Cache": "miss"})) == "page"
     assert middleware(rf.get("/")) == "page"
-    assert isinstance(seen[0], DummyCache)
-    assert not isinstance(seen[1], DummyCache)
-    assert not isinstance(figures.cache, DummyCache)
+    assert all(isinstance(cache, DummyCache) for cache in seen[0])
+    assert not any(isinstance(cache, DummyCache) for cache in seen[1])
+    assert not isinstance(figures.cache, DummyCache) and not isinstance(page_cache.cache, DummyCache)
 
 
 def test_the_results_mark_each_figure_against_its_target():

@@ -1,51 +1,39 @@
 """Figures summed over the whole data set (dashboard bars, per-commission counts), computed once per state of the data.
 
-Exact counts over a million action lines cost PostgreSQL hundreds of milliseconds whatever the indexes,
-and they are the same for every reader until a transaction that writes commits. So on PostgreSQL the
-cache key carries the database's current snapshot, `pg_current_snapshot()`: it changes exactly when
-a writing transaction ends (its id leaves the in-progress list, or the next id moves on), so a cached
-figure is never older than what a fresh query would see. The snapshot is read before the figures
-are computed; a commit in between only makes the cached figures newer than their key.
-
-The snapshot is the whole server's (PostgreSQL 13 or later): a write to another database on it
-also moves it on, which costs a recount but never shows stale figures. Inside a transaction (a view
-that writes, or a test) the snapshot does not change with the transaction's own writes, so figures
-are not cached there; nor on databases without snapshots.
+Exact counts over a million action lines cost PostgreSQL hundreds of milliseconds whatever the indexes, and they
+are the same for every reader until a transaction that writes commits. So the cache key carries the data version
+(agreements/data_version.py), which moves exactly when such a transaction commits; it is read before the figures
+are computed, so a commit in between only makes the cached figures newer than their key. Inside a transaction (a
+view that writes, or a test) and on SQLite, figures are not cached.
 """
 
-import hashlib
 from collections import defaultdict
 
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Avg, Count, Min, Q, Sum
 from django.db.models.functions import Coalesce
 
+from .. import data_version as version
 from .. import deadlines
 from ..access import audience_key
 from ..models import OPEN_STATUSES, ActionLine, Agreement, Person
 
-# Entries for superseded snapshots are never read again; this only bounds how long they take memory.
+# Entries of superseded versions are never read again; this only bounds how long they take memory.
 TIMEOUT = 300
 
 
 def data_version(using=DEFAULT_DB_ALIAS):
-    """A short key for the committed state of the database, or None where it cannot be known."""
-    connection = connections[using]
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_current_snapshot()::text")
-        snapshot = cursor.fetchone()[0]
-    return hashlib.sha256(snapshot.encode()).hexdigest()[:32]
+    """The committed state of the data, or None where it cannot be known."""
+    return version.current(using)
 
 
 def cached(compute, *key, using=DEFAULT_DB_ALIAS):
     """compute(), or what it returned for `key` at the same state of the data. It must return plain, picklable data."""
-    version = data_version(using)
-    if version is None:
+    state = data_version(using)
+    if state is None:
         return compute()
-    cache_key = ":".join(["figures", version, *(str(part) for part in key)])
+    cache_key = ":".join(["figures", state, *(str(part) for part in key)])
     figures = cache.get(cache_key)
     if figures is None:
         figures = compute()
