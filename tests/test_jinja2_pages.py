@@ -8,9 +8,9 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from agreements import jinja_messages, roles
+from agreements import jinja_env, jinja_messages, roles
 from agreements.jinja_env import engine
-from agreements.models import DeadlineChange, ProgressUpdate
+from agreements.models import DeadlineChange, Follow, ProgressUpdate
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +113,24 @@ def test_editor_panels_reach_editors_only_on_the_jinja2_pages(client, make, in_e
     line_page = client.get(line.get_absolute_url()).text
     assert 'id="access-list"' not in agreement_page and "Attach a document" not in agreement_page
     assert 'id="update-links"' not in line_page and "Attach a document" not in line_page
+
+
+@pytest.mark.parametrize("page", ["dashboard", "commission list", "commission page"])
+def test_dashboard_and_commission_pages_are_jinja2_translated_and_escaped(client, make, page):
+    commission = make.commission(name="Comisión <b>mixta</b> & más")
+    session = make.session(commission_=commission, number=8, city="Minsk")
+    line = make.action_line(agreement_=make.agreement(meeting_=make.meeting(session_=session)))
+    user = make.user(groups=[roles.VIEWER])
+    Follow.objects.create(user=user, agreement=line.agreement)
+    client.force_login(user)
+    path = {"dashboard": "/", "commission list": "/commissions/", "commission page": commission.get_absolute_url()}
+    response = client.get(path[page], headers={"accept-language": "es"})
+    assert [template.name for template in response.templates if isinstance(template, jinja_env.Template)]
+    html = response.text
+    assert "Comisión &lt;b&gt;mixta&lt;/b&gt; &amp; más" in html
+    expected = {
+        "dashboard": "Sus comisiones",
+        "commission list": "Sesión VIII",
+        "commission page": "1 reunión sectorial",
+    }
+    assert expected[page] in html
