@@ -22,6 +22,7 @@ MESSAGES = (
     gettext_noop("Originally %(date)s"),
     gettext_noop("%(sector)s meeting, session %(number)s"),
     gettext_noop("session %(number)s"),
+    gettext_noop("until %(date)s"),
     gettext_noop("Today, %(date)s"),
     gettext_noop("Session %(number)s"),
     gettext_noop("Session %(number)s, %(city)s"),
@@ -41,5 +42,10 @@ PLURALS = (
         "open action line due today or in the next %(days)s days",
         "open action lines due today or in the next %(days)s days",
         "counter",
+    ),
+    ngettext_lazy(
+        "By email, in the person's language. It works for %(days)s day.",
+        "By email, in the person's language. It works for %(days)s days.",
+        "days",
     ),
 )

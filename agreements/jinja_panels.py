@@ -1,15 +1,22 @@
-"""Panels that Jinja2 pages share with Django pages, drawn by their Django templates so each is written once.
+"""Panels of the Jinja2 object pages that only some users see.
 
-The upload form under a page's documents (also on the session and meeting pages), the access list (also on its
-own form page), and the action line page's panels for editors (the updates awaiting approval share their list
-with the page of all updates awaiting approval). Each is called from a Jinja2 template with the page's context;
-each answers "" at once to those who may not use it, as the Django tags do, which is most readers.
+Most are shared with Django pages and drawn by their Django templates, so each is written once: the upload form
+under a page's documents (also on the session and meeting pages), the access list (also on its own form page),
+and the updates awaiting approval (their list is also the page of all updates awaiting approval). Each is called
+from a Jinja2 template with the page's context and answers "" at once to those who may not use it, as the Django
+tags do, which is most readers. The update-link panel is the action line page's alone: its data is given here,
+its markup is templates/jinja2/agreements/counterpart/line_panel.html.
 """
 
 import jinja2
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone
 from markupsafe import Markup
 
+from .access import can_review_updates
+from .counterpart.forms import SendLinkForm
+from .counterpart.links import links_of
 from .templatetags import counterpart, documents
 
 
@@ -37,8 +44,16 @@ def awaiting_approval_panel(context, line):
 
 @jinja2.pass_context
 def update_links_panel(context, line):
-    values = counterpart.update_links_panel(_tag_context(context), line)
-    return _render(context, "agreements/counterpart/line_panel.html", values) if values else ""
+    """What templates/jinja2/agreements/counterpart/line_panel.html shows the secretariat: the links sent for the
+    line with their state, and the form to send one; None for everyone else."""
+    if not can_review_updates(context["request"].user):
+        return None
+    now = timezone.now()
+    links = list(links_of(line))
+    for link in links:
+        link.current_state = link.state(now)
+    form = SendLinkForm(line=line, auto_id="link_%s")
+    return {"links": links, "form": form, "link_days": settings.UPDATE_LINK_DAYS}
 
 
 @jinja2.pass_context

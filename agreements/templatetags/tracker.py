@@ -81,11 +81,15 @@ def _trail(obj):
 
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
-def breadcrumbs_for(context, obj):
+def breadcrumbs_for(context, obj, agreement_visible=None):
+    """`agreement_visible`: for a line, whether the user may open its agreement, when the page knows already."""
     crumbs = _trail(obj)
-    if isinstance(obj, ActionLine) and not can_see_agreement(context["request"].user, obj.agreement_id):
-        # The line's responsible person may open a line of an agreement they may not open: name it, no link.
-        crumbs[-1] = (crumbs[-1][0], None)
+    if isinstance(obj, ActionLine):
+        if agreement_visible is None:
+            agreement_visible = can_see_agreement(context["request"].user, obj.agreement_id)
+        if not agreement_visible:
+            # The line's responsible person may open a line of an agreement they may not open: name it, no link.
+            crumbs[-1] = (crumbs[-1][0], None)
     return {"crumbs": crumbs}
 
 

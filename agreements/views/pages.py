@@ -5,12 +5,10 @@ Every page runs a fixed number of queries whatever the number of rows: counts ar
 select or prefetch what their templates show.
 """
 
-import functools
-
 from django.db.models import Avg, Case, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import ngettext_lazy
 
@@ -75,14 +73,8 @@ def _line_totals(lines, today):
     )
 
 
-@functools.cache
-def _list_path(name, script_prefix):
-    return reverse(name)
-
-
 def _list_url(name, **params):
-    # A list's path is reversed once per name, not once per bar and owner of the dashboard.
-    return f"{_list_path(name, get_script_prefix())}?{urlencode(params)}"
+    return f"{reverse(name)}?{urlencode(params)}"
 
 
 def _agreement_status_bars(counts):
@@ -308,9 +300,15 @@ def meeting_detail(request, pk):
     return render(request, "agreements/meeting_detail.html", context)
 
 
-def _visible_agreement(user, pk):
-    """The agreement `pk` if this user may see it: a restricted predecessor is not linked for a viewer."""
-    return Agreement.objects.visible_to(user).filter(pk=pk).select_related("session").first() if pk else None
+def _carry_over_links(visible, obj):
+    """What `obj` (an agreement or a line) continues, or None, and what continues it, among `visible` (what the user
+    may see: a restricted predecessor is not linked for a viewer), in one query."""
+    found = visible.filter(carried_over_from=obj)
+    if obj.carried_over_from_id:
+        found = visible.filter(Q(pk=obj.carried_over_from_id) | Q(carried_over_from=obj))
+    found = list(found)
+    continues = next((other for other in found if other.pk == obj.carried_over_from_id), None)
+    return continues, [other for other in found if other.carried_over_from_id == obj.pk]
 
 
 # What is still to do comes before what is done or cancelled, as on the worklists.
@@ -328,6 +326,7 @@ def agreement_detail(request, pk):
     user = request.user
     lines = carry_over.lines_with_carry_over(agreement.action_lines.select_related(*LINE_TABLE_RELATED))
     lines = list(lines.order_by(OPEN_FIRST, "due_date", "id"))
+    continues, continued_by = _carry_over_links(Agreement.objects.visible_to(user).select_related("session"), agreement)
     updates = (
         visible_progress_updates(user)
         .filter(action_line__agreement=agreement)
@@ -343,10 +342,8 @@ def agreement_detail(request, pk):
         "progress": _mean_progress(lines),
         "our_institutions": agreement.our_institutions.all(),
         "counterpart_institutions": agreement.counterpart_institutions.all(),
-        "continues": _visible_agreement(user, agreement.carried_over_from_id),
-        "continued_by": list(
-            Agreement.objects.visible_to(user).filter(carried_over_from=agreement).select_related("session")
-        ),
+        "continues": continues,
+        "continued_by": continued_by,
         "action_lines": lines,
         "updates": list(updates.order_by("-created_at", "-id")),
         "deadline_changes": list(changes.order_by("-changed_at", "-id")),
@@ -362,15 +359,16 @@ def agreement_detail(request, pk):
 def action_line_detail(request, pk):
     line = get_action_line_for_user(request, pk)
     user = request.user
-    lines = ActionLine.objects.visible_to(user).select_related("agreement__session")
-    continues = None
-    if line.carried_over_from_id:
-        continues = lines.filter(pk=line.carried_over_from_id).first()
+    # A line's responsible person may see the line of a restricted agreement, not the agreement's page.
+    agreement_visible = can_see_agreement(user, line.agreement_id)
+    continues, continued_by = _carry_over_links(
+        ActionLine.objects.visible_to(user).select_related("agreement__session"), line
+    )
     context = {
         "line": line,
-        "crumbs": breadcrumbs_for({"request": request}, line)["crumbs"],
+        "crumbs": breadcrumbs_for({"request": request}, line, agreement_visible)["crumbs"],
         "continues": continues,
-        "continued_by": list(lines.filter(carried_over_from=line)),
+        "continued_by": continued_by,
         # Updates awaiting approval are listed above the timeline, for the secretariat, until reviewed.
         "updates": list(
             visible_progress_updates(user, line.progress_updates.exclude(review=ProgressUpdate.Review.PENDING))
@@ -383,8 +381,7 @@ def action_line_detail(request, pk):
         "reminders": list(line.reminders.select_related("recipient__institution").order_by("-created_at", "-id")),
         "documents": list(visible_documents(user).filter(action_line=line)),
         "can_report": line.is_open and can_report_progress(user, line),
-        # A line's responsible person may see the line of a restricted agreement, not the agreement's page.
-        "agreement_visible": can_see_agreement(user, line.agreement_id),
+        "agreement_visible": agreement_visible,
         "today": local_today(),
     }
     return render_jinja2(request, "agreements/action_line_detail.html", context)
