@@ -5,10 +5,12 @@ Every page runs a fixed number of queries whatever the number of rows: counts ar
 select or prefetch what their templates show.
 """
 
+import functools
+
 from django.db.models import Avg, Case, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.http import urlencode
 from django.utils.translation import ngettext_lazy
 
@@ -73,8 +75,14 @@ def _line_totals(lines, today):
     )
 
 
+@functools.cache
+def _list_path(name, script_prefix):
+    return reverse(name)
+
+
 def _list_url(name, **params):
-    return f"{reverse(name)}?{urlencode(params)}"
+    # A list's path is reversed once per name, not once per bar and owner of the dashboard.
+    return f"{_list_path(name, get_script_prefix())}?{urlencode(params)}"
 
 
 def _agreement_status_bars(counts):
