@@ -42,11 +42,11 @@ def people_named(text):
 
 
 def institution_names():
-    return Institution.objects.order_by("name").values_list("name", flat=True)
+    return reference_choices.options("institutions")
 
 
 def person_names():
-    return Person.objects.filter(is_active=True).order_by("full_name").values_list("full_name", flat=True)
+    return reference_choices.options("people")
 
 
 def per_agreement(lines):

@@ -59,11 +59,9 @@ class DateInput(InputInPython, forms.DateInput):
 class SuggestingTextInput(TextInput):
     """A text box matched by name on the server, with a <datalist> of names when there are few of them.
 
-    People and institutions can run to thousands, so a <select> of them is never rendered; past
-    `limit` names the box is plain text, which works the same without JavaScript.
+    People and institutions can run to thousands, so a <select> of them is never rendered; past a few hundred
+    names the box is plain text, which works the same without JavaScript.
     """
-
-    limit = 200
 
     def __init__(self, suggestions, attrs=None):
         self.suggestions_from = suggestions
@@ -76,11 +74,9 @@ class SuggestingTextInput(TextInput):
 
     @property
     def suggestions(self):
-        """Names for the datalist, or none when there are more than `limit` of them (one query)."""
-        if not hasattr(self, "_suggestions"):
-            names = list(self.suggestions_from()[: self.limit + 1])
-            self._suggestions = names if len(names) <= self.limit else []
-        return self._suggestions
+        """Names for the datalist, or none when there are too many (reference_choices.SUGGESTIONS), kept with the
+        filters' option lists."""
+        return self.suggestions_from()
 
 
 def plain_number(value):

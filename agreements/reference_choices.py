@@ -1,37 +1,23 @@
-"""The option lists of the list filters (commissions, sessions, countries, sectors), built once per state of the data.
+"""The option lists of the list filters (commissions, sessions, countries, sectors) and their suggested names
+(people, institutions), built once per state of the data.
 
 Rebuilding them on every request cost more than all of a list page's queries at 200 sessions. They change
-when an editor adds or renames reference data, which is rare, so each process keeps them beside a
-fingerprint of the tables they are read from and rebuilds them only when the fingerprint moves.
-
-On PostgreSQL the fingerprint is, per table, the row count and the newest `xmin` (the id of the
-transaction that wrote each row version): any committed insert or update leaves rows with a newer
-`xmin`, and a delete alone lowers the count, so every committed change moves it. One query per request
-reads it for every table at once. It sees only committed rows, as the lists do. Inside a transaction
-(a view that writes, a test) a row's own update keeps its `xmin`, so nothing is cached there; nor on
-databases without `xmin`, where the lists are small anyway.
+when an editor adds or renames reference data, which is rare, so each process keeps them beside the data
+version (agreements/data_version.py) they were read at and rebuilds them when it moves: after any committed
+write, which costs one rebuild per process, never a stale list. Inside a transaction (a view that writes, a
+test) and on SQLite, where the version is not known, they are read afresh.
 """
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS
 from django.utils.html import format_html
 
-from .models import Commission, Country, Sector, Session
+from . import data_version
+from .models import Commission, Country, Institution, Person, Sector, Session
 
-# Tables whose rows the option labels are made of; a session's label names its commission.
-TABLES = (Commission, Commission.parties.through, Country, Sector, Session)
+# A <datalist> of more names than this is no help; past it the filter box is plain text (forms.SuggestingTextInput).
+SUGGESTIONS = 200
 
 _built = {}
-
-
-def _fingerprint(connection):
-    quote = connection.ops.quote_name
-    parts = " || '/' || ".join(
-        f"(SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM {quote(model._meta.db_table)})"
-        for model in TABLES
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {parts}")
-        return cursor.fetchone()[0]
 
 
 class Options(tuple):
@@ -48,6 +34,12 @@ class Options(tuple):
         return self._markup
 
 
+def few_names(names):
+    """The names for a <datalist>, or none when there are more than SUGGESTIONS of them (one query)."""
+    names = list(names[: SUGGESTIONS + 1])
+    return names if len(names) <= SUGGESTIONS else []
+
+
 def _read():
     sessions = Session.objects.select_related("commission")
     countries = Country.objects.filter(commissions__isnull=False).distinct()
@@ -56,18 +48,22 @@ def _read():
         "sessions": Options((str(row.pk), str(row)) for row in sessions),
         "countries": Options((str(row.pk), str(row)) for row in countries),
         "sectors": Options((str(row.pk), str(row)) for row in Sector.objects.all()),
+        "people": few_names(
+            Person.objects.filter(is_active=True).order_by("full_name").values_list("full_name", flat=True)
+        ),
+        "institutions": few_names(Institution.objects.order_by("name").values_list("name", flat=True)),
     }
 
 
 def current(using=DEFAULT_DB_ALIAS):
-    """{"commissions" | "sessions" | "countries" | "sectors": Options} as the database holds them now."""
-    connection = connections[using]
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    """{"commissions" | "sessions" | "countries" | "sectors": Options, "people" | "institutions": [name, …]}
+    as the database holds them now."""
+    version = data_version.current(using)
+    if version is None:
         return _read()
-    fingerprint = _fingerprint(connection)
     found = _built.get(using)
-    if found is None or found[0] != fingerprint:
-        found = (fingerprint, _read())
+    if found is None or found[0] != version:
+        found = (version, _read())
         _built[using] = found
     return found[1]
 
