@@ -9,7 +9,8 @@ time goes. Run it against the benchmark database (it writes only a viewer accoun
 TREE=/path/to/another/checkout runs the same pages from another copy of the code, for a before/after
 in the same conditions; --per-page N changes the lists' page size, to check that their queries do not grow.
 
-CPU time is this process's (time.process_time): the Python of middleware, view and templates, plus the
+Pages are rendered on every request, the dashboard's figures computed afresh (--cached measures the page cache
+instead). CPU time is this process's (time.process_time): the Python of middleware, view and templates, plus the
 database driver's share; PostgreSQL's own work runs in another process and is not counted.
 """
 
@@ -162,6 +163,21 @@ def profile(client, path, repeat, top, dump=""):
     return out.getvalue()
 
 
+def render_afresh():
+    """Every request rendered, its figures computed: what the bench's "rendered afresh" rows measure."""
+    from django.core.cache.backends.dummy import DummyCache
+
+    try:
+        from agreements import page_cache
+    except ImportError:  # a checkout from before the page cache (TREE=…)
+        page_cache = None
+    from agreements.views import figures
+
+    figures.cache = DummyCache("profile", {})
+    if page_cache is not None:
+        page_cache.cache = figures.cache
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", default="")
@@ -171,7 +187,12 @@ def main():
     parser.add_argument("--out", default="", help="file for the profiles (default: stdout)")
     parser.add_argument("--dump", default="", help="directory for one .prof file per page")
     parser.add_argument("--per-page", type=int, default=0, help="rows per list page (default: the views' own)")
+    parser.add_argument(
+        "--cached", action="store_true", help="serve pages from the page cache (default: render every request afresh)"
+    )
     args = parser.parse_args()
+    if not args.cached:
+        render_afresh()
 
     # DEBUG off serves static files through the manifest; collect them into a private directory.
     settings.STATIC_ROOT = tempfile.mkdtemp(prefix="profile-static-")

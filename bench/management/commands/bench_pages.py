@@ -20,7 +20,7 @@ from django.db import connection
 from django.urls import reverse
 
 from agreements.models import ActionLine, Agreement
-from bench import data, explain, exports, memory, queries, report, wrk
+from bench import data, explain, exports, memory, misses, queries, report, wrk
 from bench.server import WORKERS, Server
 
 WARM_UP_REQUESTS = WORKERS * 2
@@ -61,6 +61,10 @@ class Command(BaseCommand):
         measured, saved, rss_after = self.measure(targets, downloads, passwords, seconds, connections)
         for result in measured:
             result.queries = queries.count(result.target)
+        baseline = report.stock_rate(measured)
+        short = [result for result in measured if report.short_of_target(result, baseline)]
+        self.stdout.write(f"Profiling the {len(short)} pages short of their targets …")
+        found = [(result, misses.profile(result.target)) for result in short]
         table = report.markdown(
             measured,
             saved,
@@ -73,6 +77,7 @@ class Command(BaseCommand):
             connections=connections,
             workers=WORKERS,
             rss_after=rss_after,
+            misses=found,
         )
         Path(results).write_text(table)
         self.stdout.write("")
