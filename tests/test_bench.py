@@ -160,6 +160,33 @@ def test_the_results_mark_each_figure_against_its_target():
     assert "2 cores" in text and "`make bench-pages`" in text and "2.00 req/s" in text
 
 
+def test_each_page_short_of_its_target_comes_with_its_profile_and_next_step():
+    from bench import report
+    from bench.data import RENDERED, STOCK, Target
+    from bench.misses import PageProfile
+    from bench.wrk import Result
+
+    def result(label, kind, rate, p95):
+        return Result(Target(label, "/x/", "bench", kind), int(rate * 10), 10.0, p95 / 2, p95, 0, 0, 12, 90.0)
+
+    met = result("action lines", "list", 400, 40)
+    cached_miss = result("agreement page", "detail", 140, 60)
+    rendered_miss = result(f"dashboard, {RENDERED}", "dashboard", 0.5, 4000)
+    stock = result(STOCK, "stock", 10, 900)
+    results = [met, cached_miss, rendered_miss, stock]
+    short = [found for found in results if report.short_of_target(found, report.stock_rate(results))]
+    assert short == [cached_miss, rendered_miss]  # the stock baseline is held to nothing
+    profile = PageProfile(35.0, 900.0, 20, [("agreements/views/figures.py:60(dashboard)", 1.5, 900.0)])
+    text = "\n".join(report.miss_sections([(cached_miss, None), (rendered_miss, profile)]))
+    assert "### agreement page: 140.0 req/s, p95 60 ms" in text
+    assert report.NEXT_STEP_CACHED in text
+    assert f"### dashboard, {RENDERED}: 0.5 req/s" in text
+    assert "35.0 ms CPU, 20 queries taking 900.0 ms of SQL" in text
+    assert "| `agreements/views/figures.py:60(dashboard)` | 1.50 | 900.00 |" in text
+    assert report.NEXT_STEPS[("dashboard", True)] in text
+    assert "every page met its targets" in "\n".join(report.miss_sections([]))
+
+
 def test_the_rows_of_a_downloaded_xlsx_are_counted_from_its_xml():
     import io
 
