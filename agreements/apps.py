@@ -18,6 +18,10 @@ class AgreementsConfig(AppConfig):
 
         # Tables added by later migrations get the data version's trigger too.
         post_migrate.connect(data_version.install_after_migrate, sender=self)
+        from django.core.signals import request_finished, request_started
+
+        request_started.connect(data_version.start_request, dispatch_uid="data_version_start")
+        request_finished.connect(data_version.end_request, dispatch_uid="data_version_end")
 
         from django.db.backends.signals import connection_created
 

@@ -16,6 +16,8 @@ Inside a transaction (a view that writes, or a test) a reader's own writes are n
 is kept there; nor on SQLite, which has no such triggers (`make run`).
 """
 
+import threading
+
 from django.db import DEFAULT_DB_ALIAS, connections
 
 TABLE = "agreements_dataversion"
@@ -143,12 +145,32 @@ def untracked_tables(connection):
     return [table for table in tracked_tables(connection) if table not in have]
 
 
+# Within one request the version is read once, on first use, and kept until the request ends: the page cache,
+# the filters' option lists and the reader's permissions all key on it. A view that commits a write and then
+# reads it again gets the older number, which only files what it keeps under a version nobody reads any more.
+_request = threading.local()
+
+
+def start_request(**kwargs):
+    _request.versions = {}
+
+
+def end_request(**kwargs):
+    _request.versions = None
+
+
 def current(using=DEFAULT_DB_ALIAS):
     """ "<token>:<counter>" for the committed state of the data, or None where it cannot be known."""
     connection = connections[using]
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return None
+    versions = getattr(_request, "versions", None)
+    if versions is not None and using in versions:
+        return versions[using]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT token::text || ':' || version FROM {TABLE} WHERE id = 1")
         row = cursor.fetchone()
-    return row[0] if row else None
+    version = row[0] if row else None
+    if versions is not None:
+        versions[using] = version
+    return version

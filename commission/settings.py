@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "agreements.signin.sessions.IdleSessionMiddleware",
+    # Permissions and role of the signed-in user, kept per data version (agreements/signin/permissions.py).
+    "agreements.signin.permissions.CachedPermissionsMiddleware",
     # Every page needs a signed-in user; public views (login, calendar feeds by token) opt out.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
