@@ -80,6 +80,7 @@ bench-import: setup
 # Not a test: sqlmap against every filter parameter of the lists and their exports, signed in, on a throwaway
 # PostgreSQL database (created, filled with the demo data and dropped; its name must end in _security), then
 # pip-audit of requirements.txt from its own venv. Fails on an injection, a vulnerability, or nothing checked.
+# Like the benchmarks, the scan is a command of the development-only bench app (bench/security/).
 SECURITY_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/commission_security
 AUDIT_VENV := var/audit-venv
 AUDIT_STAMP := $(AUDIT_VENV)/.installed-requirements
@@ -90,7 +91,7 @@ $(AUDIT_STAMP): requirements-audit.txt
 
 security-scan: setup $(AUDIT_STAMP)
 	@command -v sqlmap >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlmap >/dev/null; }
-	DATABASE_URL=$(SECURITY_DATABASE_URL) $(PY) manage.py security_scan --pip-audit $(AUDIT_VENV)/bin/pip-audit \
+	DATABASE_URL=$(SECURITY_DATABASE_URL) $(BENCH_MANAGE) security_scan --pip-audit $(AUDIT_VENV)/bin/pip-audit \
 		$(SECURITY_SCAN_ARGS)
 
 worker: setup

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from agreements.filters import ActionLineFilter, AgreementFilter, MyActionLineFilter
 from agreements.models import Agreement
-from agreements.security import audit, parameters, site, sqlmap
+from bench.security import audit, parameters, site, sqlmap
 
 LISTS = {
     reverse("agreements:agreement_list"): AgreementFilter,

@@ -18,7 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from agreements.security import audit, parameters, site, sqlmap
+from bench.security import audit, parameters, site, sqlmap
 
 # A focal point: the least privileged role with rows on every list, "my action items" included.
 USERNAME = "focal"
