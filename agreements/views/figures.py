@@ -51,22 +51,35 @@ def audience(user):
 
 
 def dashboard(user, today):
-    """Agreements by status, open lines by where their deadline stands, and progress per sector."""
+    """Agreements by status, open lines by where their deadline stands, and progress per sector.
+
+    The lines are read once, grouped by sector, for both the deadline counts and the progress: each is a full
+    pass over a reader's million lines, so two queries cost twice the time."""
     agreements = Agreement.objects.visible_to(user)
-    lines = ActionLine.objects.visible_to(user)
-    sectors = (
-        lines.exclude(status=ActionLine.Status.CANCELLED)
+    counted = ~Q(status=ActionLine.Status.CANCELLED)
+    states = (*deadlines.OPEN_STATES, deadlines.State.DONE)
+    by_sector = list(
+        ActionLine.objects.visible_to(user)
         .order_by("sector__name")
         .values("sector_id", "sector__name")
-        .annotate(progress=Avg("percent_complete"), count=Count("pk"))
+        .annotate(
+            progress=Avg("percent_complete", filter=counted),
+            count=Count("pk", filter=counted),
+            **deadlines.counts(today, states),
+        )
     )
+    lines = {
+        deadlines.State(state).value: sum(row.pop(deadlines.State(state).value) for row in by_sector)
+        for state in states
+    }
     return {
         "agreements": agreements.aggregate(
             **{status.value: Count("pk", filter=Q(status=status)) for status in Agreement.Status}
         ),
         # Open lines by where their deadline stands, and the done ones (agreements/deadlines.py).
-        "lines": lines.aggregate(**deadlines.counts(today, (*deadlines.OPEN_STATES, deadlines.State.DONE))),
-        "sectors": list(sectors),
+        "lines": lines,
+        # Sectors whose lines are all cancelled have no progress to show.
+        "sectors": [row for row in by_sector if row["count"]],
     }
 
 
