@@ -3,7 +3,6 @@
 import secrets
 from dataclasses import dataclass
 
-import psycopg2
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -13,26 +12,19 @@ from django.urls import reverse
 from agreements import roles
 from agreements.models import ActionLine, Agreement, Commission, Person, Sector
 
+from .postgres import maintenance
+
 VIEWER = "bench"
 ADMINISTRATOR = "benchadmin"
 
 
 def ensure_database(log):
-    database = settings.DATABASES["default"]
-    server = psycopg2.connect(
-        dbname="postgres",
-        user=database["USER"],
-        password=database["PASSWORD"],
-        host=database["HOST"],
-        port=database["PORT"] or 5432,
-    )
-    server.autocommit = True
-    with server.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database["NAME"]])
+    name = settings.DATABASES["default"]["NAME"]
+    with maintenance() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if not cursor.fetchone():
-            cursor.execute(f'CREATE DATABASE "{database["NAME"]}"')
-            log(f"Created database {database['NAME']}")
-    server.close()
+            cursor.execute(f'CREATE DATABASE "{name}"')
+            log(f"Created database {name}")
 
 
 def ensure_data(action_lines, stdout):

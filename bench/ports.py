@@ -1,4 +1,4 @@
-"""A free TCP port on the loopback address, for the servers the benchmarks and the tests start."""
+"""A free TCP port on the loopback address, for the servers the benchmarks, the security scan and the tests start."""
 
 import socket
 

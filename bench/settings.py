@@ -1,7 +1,9 @@
-"""Settings for the benchmarks: the project's own, plus the bench app and what only the benchmark may reach.
+"""Settings for the development-only app, benchmarks and the security scan: the project's own, plus the bench app
+and what only the benchmark may reach.
 
-`DJANGO_SETTINGS_MODULE=bench.settings manage.py bench_pages` (the Makefile's bench targets do it); gunicorn,
-started by the benchmark, inherits the variable and so serves the same.
+`DJANGO_SETTINGS_MODULE=bench.settings manage.py bench_pages` (the Makefile's bench and security-scan targets do
+it); gunicorn, started by the benchmark, inherits the variable and so serves the same. The security scan's
+gunicorn serves commission.settings instead: the shipped site is the one probed.
 """
 
 from commission.settings import *  # noqa: F403

@@ -1,8 +1,9 @@
-"""The development-only benchmark app (bench/): its data generator, its settings, its baseline and its report.
+"""The development-only app (bench/): its data generator, its settings, its baseline, its report and its one server.
 
 The app is not installed under the project's settings, so its commands are called as Command instances.
 """
 
+import ast
 import datetime
 import io
 import re
@@ -86,6 +87,39 @@ def test_the_shipped_site_leaves_the_bench_app_out():
     assert importing == []
     assert not ROOT.joinpath("agreements", "bench").exists()
     assert not list(ROOT.joinpath("agreements", "management", "commands").glob("bench_*.py"))
+
+
+def launches_gunicorn(path):
+    """Whether a module names gunicorn as a program or module to run (`"-m", "gunicorn"`) or imports it."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.split("/")[-1] == "gunicorn":
+            return True
+        if isinstance(node, ast.Import) and any(alias.name.split(".")[0] == "gunicorn" for alias in node.names):
+            return True
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "gunicorn":
+            return True
+    return False
+
+
+def test_the_security_scan_lives_in_the_bench_app_and_shares_its_one_gunicorn_launcher():
+    assert not ROOT.joinpath("agreements", "security").exists()
+    assert not ROOT.joinpath("agreements", "management", "commands", "security_scan.py").exists()
+    assert ROOT.joinpath("bench", "management", "commands", "security_scan.py").exists()
+    shipped = [*ROOT.joinpath("agreements").rglob("*.py"), *ROOT.joinpath("commission").rglob("*.py")]
+    scan_code = [path for path in shipped if re.search(r"sqlmap|pip.audit|security_scan", path.read_text())]
+    assert scan_code == []
+    # The shipped code names gunicorn only where wsgi.py says what serves it.
+    assert [str(path.relative_to(ROOT)) for path in shipped if "gunicorn" in path.read_text()] == ["commission/wsgi.py"]
+    launchers = [
+        str(path.relative_to(ROOT))
+        for path in [*shipped, *ROOT.joinpath("bench").rglob("*.py")]
+        if launches_gunicorn(path)
+    ]
+    assert launchers == ["bench/server.py"]
+    # One helper each for free ports, CREATE/DROP DATABASE and the sign-in form: no second copy in the scan.
+    scan = ROOT.joinpath("bench", "security").rglob("*.py")
+    copies = [path.name for path in scan if re.search(r"\bsocket\b|psycopg2|HTMLParser", path.read_text())]
+    assert copies == []
 
 
 def test_bench_settings_add_the_app_its_urls_and_the_cache_miss_middleware():

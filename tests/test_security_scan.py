@@ -5,10 +5,12 @@ sqlmap itself never runs here: a full scan takes minutes (`make security-scan`).
 
 import django_filters
 import pytest
+from django.core.management.base import CommandError
 from django.urls import reverse
 
 from agreements.filters import ActionLineFilter, AgreementFilter, MyActionLineFilter
 from agreements.models import Agreement
+from bench import server
 from bench.security import audit, parameters, site, sqlmap
 
 LISTS = {
@@ -105,7 +107,7 @@ def test_sqlmap_probes_one_parameter_of_a_local_url_with_the_session():
 
 
 def test_signing_in_sends_the_form_as_it_is_and_leaves_remember_me_unticked():
-    form = site.LoginForm()
+    form = server.LoginForm()
     form.feed("""
         <form method="post" action="/language/"><input type="hidden" name="csrfmiddlewaretoken" value="x"></form>
         <form method="post">
@@ -119,6 +121,52 @@ def test_signing_in_sends_the_form_as_it_is_and_leaves_remember_me_unticked():
 
     assert action == ""
     assert data == {"csrfmiddlewaretoken": "token", "username": "focal", "password": "secret", "next": "/"}
+
+
+def test_the_scanned_site_runs_the_shipped_settings_with_debug_on_and_no_redis_or_smtp(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/commission_x_security")
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "bench.settings")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("EMAIL_HOST", "smtp.example.org")
+
+    scanned = site.serve("/tmp/gunicorn.log")
+    benchmark = server.Server("postgres://postgres@127.0.0.1:5432/commission_bench", "/tmp/gunicorn.log")
+
+    assert scanned.env["DEBUG"] == "true" and scanned.env["DJANGO_SETTINGS_MODULE"] == "commission.settings"
+    assert "REDIS_URL" not in scanned.env and "EMAIL_HOST" not in scanned.env
+    assert scanned.env["DATABASE_URL"].endswith("_security")
+    # The benchmark's gunicorn is the same class, run as in production.
+    assert type(scanned) is type(benchmark)
+    assert benchmark.env["DEBUG"] == "false" and benchmark.env["DJANGO_SETTINGS_MODULE"] == "bench.settings"
+    assert benchmark.env["REDIS_URL"] and benchmark.env["SECRET_KEY"]
+
+
+def test_the_scan_creates_and_drops_only_a_database_named_as_throwaway(monkeypatch):
+    statements = []
+
+    class Cursor:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc_info):
+            pass
+
+        def execute(self, statement):
+            statements.append(statement)
+
+    monkeypatch.setattr(site, "maintenance", Cursor)
+
+    for name in ("commission_bench", "commission", "security_commission"):
+        with pytest.raises(CommandError, match="_security"):
+            site.drop_database(name)
+        with pytest.raises(CommandError, match="_security"):
+            site.create_database(name)
+    assert statements == []
+    site.create_database("commission_x_security")
+    assert statements == [
+        'DROP DATABASE IF EXISTS "commission_x_security" WITH (FORCE)',
+        'CREATE DATABASE "commission_x_security"',
+    ]
 
 
 def test_pip_audit_that_could_look_nothing_up_does_not_pass():

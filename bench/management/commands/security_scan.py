@@ -1,8 +1,9 @@
 """SQL injection probes of every list filter with sqlmap, then pip-audit of requirements.txt.
 
-Not a test: `make security-scan` runs it against SECURITY_DATABASE_URL, a throwaway PostgreSQL database
-that it creates, fills with the demo data and drops afterwards. gunicorn serves the app on a free port of
-127.0.0.1 (the only address ever probed); a focal point signs in through the form and sqlmap probes each
+Not a test, and not shipped: a command of the development-only bench app, which `make security-scan` runs with
+bench.settings against SECURITY_DATABASE_URL, a throwaway PostgreSQL database that it creates, fills with the
+demo data and drops afterwards. gunicorn (bench/server.py, DEBUG on, the shipped settings) serves the app on a
+free port of 127.0.0.1 (the only address ever probed); a focal point signs in through the form and sqlmap probes each
 parameter of each list and export with that session, one parameter per run. Exits non-zero when sqlmap
 finds an injection or does not finish a probe, and when pip-audit finds a vulnerability or could check nothing.
 """
@@ -17,7 +18,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 
+from bench import server
 from bench.security import audit, parameters, site, sqlmap
 
 # A focal point: the least privileged role with rows on every list, "my action items" included.
@@ -30,7 +33,7 @@ class Command(BaseCommand):
     requires_system_checks = []
 
     def add_arguments(self, parser):
-        # Level 1 keeps the whole scan near 10 minutes on two cores; level 2 triples it (ORDER BY payloads and more).
+        # Level 1 keeps the whole scan near 2 minutes on two cores; level 2 triples it (ORDER BY payloads and more).
         parser.add_argument("--level", type=int, default=1, help="sqlmap --level (1-5): how many payloads.")
         parser.add_argument("--risk", type=int, default=1, help="sqlmap --risk (1-3); above 1 payloads may write.")
         parser.add_argument("--jobs", type=int, default=4, help="sqlmap runs at once.")
@@ -74,22 +77,22 @@ class Command(BaseCommand):
         self.stdout.write(f"Created database {name}")
         password = secrets.token_urlsafe(24)
         env = site.app_environment(DEMO_PASSWORD=password)
-        site.manage("migrate", "--noinput", "--verbosity", "0", env=env)
-        site.manage("load_demo", "--verbosity", "0", env=env)
+        server.manage("migrate", "--noinput", "--verbosity", "0", env=env)
+        server.manage("load_demo", "--verbosity", "0", env=env)
         return password
 
     def probe(self, probes, password, output, *, level, risk, jobs, timeout):
         paths = sorted({probe.path for probe in probes})
         # The workers open their own connections; this one must not hold the database meanwhile.
-        site.connections.close_all()
-        with site.Server(output / "gunicorn.log") as server:
-            cookie = site.sign_in(server.base_url, USERNAME, password)
-            site.check_session(server.base_url, cookie, paths)
+        connections.close_all()
+        with site.serve(output / "gunicorn.log") as scanned:
+            cookie = scanned.sign_in(USERNAME, password)
+            site.check_session(scanned, cookie, paths)
             self.stdout.write(
-                f"gunicorn on {server.base_url}, signed in as {USERNAME}; "
+                f"gunicorn on {scanned.base_url}, signed in as {USERNAME}; "
                 f"{len(probes)} parameters on {len(paths)} URLs, logs in {output}"
             )
-            runner = sqlmap.Runner(server.base_url, cookie, output / "sqlmap", level=level, risk=risk, timeout=timeout)
+            runner = sqlmap.Runner(scanned.base_url, cookie, output / "sqlmap", level=level, risk=risk, timeout=timeout)
             findings = []
             with ThreadPoolExecutor(jobs) as pool:
                 try:
