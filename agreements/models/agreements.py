@@ -186,9 +186,11 @@ class Agreement(models.Model):
             models.Index(
                 fields=["commission", "session"], include=["status", "confidentiality", "id"], name="agreement_rollup"
             ),
-            # Who may see an agreement, read from the index alone when a count over many action lines
-            # joins every agreement for a viewer's clearance (the dashboard's overdue lines by owner).
-            models.Index(fields=["id"], include=["confidentiality", "coordinator"], name="agreement_clearance"),
+            # The dashboard's agreements by status, with what a reader's clearance asks of an agreement, read
+            # from the index alone.
+            models.Index(
+                fields=["id"], include=["confidentiality", "coordinator", "status"], name="agreement_status_cleared"
+            ),
         ]
 
     def __str__(self):
