@@ -77,6 +77,27 @@ def test_every_trans_block_is_listed_for_make_messages():
         assert f'msgid "{singular}"' in catalogue
 
 
+@pytest.mark.parametrize("page", ["dashboard", "commission list", "commission page"])
+def test_dashboard_and_commission_pages_are_jinja2_translated_and_escaped(client, make, page):
+    commission = make.commission(name="Comisión <b>mixta</b> & más")
+    session = make.session(commission_=commission, number=8, city="Minsk")
+    line = make.action_line(agreement_=make.agreement(meeting_=make.meeting(session_=session)))
+    user = make.user(groups=[roles.VIEWER])
+    Follow.objects.create(user=user, agreement=line.agreement)
+    client.force_login(user)
+    path = {"dashboard": "/", "commission list": "/commissions/", "commission page": commission.get_absolute_url()}
+    response = client.get(path[page], headers={"accept-language": "es"})
+    assert [template.name for template in response.templates if isinstance(template, jinja_env.Template)]
+    html = response.text
+    assert "Comisión &lt;b&gt;mixta&lt;/b&gt; &amp; más" in html
+    expected = {
+        "dashboard": "Sus comisiones",
+        "commission list": "Sesión VIII",
+        "commission page": "1 reunión sectorial",
+    }
+    assert expected[page] in html
+
+
 def test_object_pages_show_moments_in_the_sites_time_zone(client, make, in_english):
     """The agreement and action line pages are Jinja2 templates; a moment reads as Django's |date showed it."""
     line = make.action_line()
@@ -113,24 +134,3 @@ def test_editor_panels_reach_editors_only_on_the_jinja2_pages(client, make, in_e
     line_page = client.get(line.get_absolute_url()).text
     assert 'id="access-list"' not in agreement_page and "Attach a document" not in agreement_page
     assert 'id="update-links"' not in line_page and "Attach a document" not in line_page
-
-
-@pytest.mark.parametrize("page", ["dashboard", "commission list", "commission page"])
-def test_dashboard_and_commission_pages_are_jinja2_translated_and_escaped(client, make, page):
-    commission = make.commission(name="Comisión <b>mixta</b> & más")
-    session = make.session(commission_=commission, number=8, city="Minsk")
-    line = make.action_line(agreement_=make.agreement(meeting_=make.meeting(session_=session)))
-    user = make.user(groups=[roles.VIEWER])
-    Follow.objects.create(user=user, agreement=line.agreement)
-    client.force_login(user)
-    path = {"dashboard": "/", "commission list": "/commissions/", "commission page": commission.get_absolute_url()}
-    response = client.get(path[page], headers={"accept-language": "es"})
-    assert [template.name for template in response.templates if isinstance(template, jinja_env.Template)]
-    html = response.text
-    assert "Comisión &lt;b&gt;mixta&lt;/b&gt; &amp; más" in html
-    expected = {
-        "dashboard": "Sus comisiones",
-        "commission list": "Sesión VIII",
-        "commission page": "1 reunión sectorial",
-    }
-    assert expected[page] in html
