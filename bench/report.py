@@ -79,6 +79,10 @@ NEXT_STEPS = {
     ("detail", True): "Rendering costs the Python listed here. Next: as the lists, and the page's small "
     "related lists (updates, deadline changes, documents, reminders) read as values().",
 }
+NEXT_STEP_SQL = (
+    "Its time is PostgreSQL's: the commission and session figures counted over a million lines when computed afresh. "
+    "Next: the same tallies kept by triggers as the dashboard needs, grouped by commission and session too."
+)
 NEXT_STEP_CACHED = (
     "Served from the page cache: what is left is the session, the user and the data version (three queries) and "
     "the middleware. Next: sessions read from the cache (cached_db) and fewer middleware on these pages."
@@ -96,10 +100,12 @@ def short_of_target(result, baseline):
     return bool(baseline) and result.rate / baseline < TIMES_STOCK
 
 
-def next_step(result):
+def next_step(result, found=None):
     rendered = result.target.label.endswith(RENDERED)
     if not rendered:
         return NEXT_STEP_CACHED
+    if result.target.kind != "dashboard" and found is not None and found.sql_ms > found.cpu_ms:
+        return NEXT_STEP_SQL
     return NEXT_STEPS.get((result.target.kind, True), NEXT_STEPS[("list", True)])
 
 
@@ -124,7 +130,7 @@ def miss_sections(misses):
             lines += ["", "| function | own ms | cumulative ms |", "| --- | ---: | ---: |"]
             lines += [f"| `{name}` | {own:.2f} | {cumulative:.2f} |" for name, own, cumulative in found.functions]
             lines.append("")
-        lines += [f"Next step: {next_step(result)}", ""]
+        lines += [f"Next step: {next_step(result, found)}", ""]
     return lines
 
 

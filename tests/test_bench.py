@@ -219,6 +219,9 @@ def test_each_page_short_of_its_target_comes_with_its_profile_and_next_step():
     assert "| `agreements/views/figures.py:60(dashboard)` | 1.50 | 900.00 |" in text
     assert report.NEXT_STEPS[("dashboard", True)] in text
     assert "every page met its targets" in "\n".join(report.miss_sections([]))
+    slow_sql = result(f"commissions, {RENDERED}", "list", 9, 900)
+    text = "\n".join(report.miss_sections([(slow_sql, PageProfile(14.0, 107.0, 8, []))]))
+    assert report.NEXT_STEP_SQL in text
 
 
 def test_the_rows_of_a_downloaded_xlsx_are_counted_from_its_xml():
