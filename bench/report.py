@@ -75,7 +75,9 @@ NEXT_STEPS = {
     ("list", True): "Rendering costs the Python listed here. Next: the rows as values() dicts rather than model "
     "instances, the reader's permissions, groups and person in one query, and a middleware path without the "
     "history and lockout middleware on pages that do not need them.",
-    ("search", True): "As the lists, plus the ranking of matches; past the cap the list keeps its usual order.",
+    ("search", True): "As the lists; and a word common among the lines is ranked by PostgreSQL over all its "
+    "matches up to the cap (past it the list keeps its usual order): a lower cap for ranking, or ranking in the "
+    "index (a GIN index does not store ranks), would cut the SQL.",
     ("detail", True): "Rendering costs the Python listed here. Next: as the lists, and the page's small "
     "related lists (updates, deadline changes, documents, reminders) read as values().",
 }
@@ -104,7 +106,7 @@ def next_step(result, found=None):
     rendered = result.target.label.endswith(RENDERED)
     if not rendered:
         return NEXT_STEP_CACHED
-    if result.target.kind != "dashboard" and found is not None and found.sql_ms > found.cpu_ms:
+    if result.target.kind in ("list", "detail") and found is not None and found.sql_ms > found.cpu_ms:
         return NEXT_STEP_SQL
     return NEXT_STEPS.get((result.target.kind, True), NEXT_STEPS[("list", True)])
 

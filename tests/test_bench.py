@@ -222,6 +222,9 @@ def test_each_page_short_of_its_target_comes_with_its_profile_and_next_step():
     slow_sql = result(f"commissions, {RENDERED}", "list", 9, 900)
     text = "\n".join(report.miss_sections([(slow_sql, PageProfile(14.0, 107.0, 8, []))]))
     assert report.NEXT_STEP_SQL in text
+    slow_search = result(f"action lines, text, {RENDERED}", "search", 30, 900)
+    text = "\n".join(report.miss_sections([(slow_search, PageProfile(14.0, 60.0, 6, []))]))
+    assert report.NEXT_STEPS[("search", True)] in text and report.NEXT_STEP_SQL not in text
 
 
 def test_the_rows_of_a_downloaded_xlsx_are_counted_from_its_xml():
