@@ -33,10 +33,9 @@ from django.utils.translation import get_language, get_language_info, gettext, n
 from markupsafe import Markup
 
 from agreements import deadlines, jinja_panels
-from agreements.models import to_roman
 from agreements.people import credited_name
 from agreements.templatetags.documents import document_type
-from agreements.templatetags.tracker import NAV_SECTIONS, URGENT_STATES
+from agreements.templatetags.tracker import NAV_SECTIONS, URGENT_STATES, roman
 
 
 def url(name, *args, **kwargs):
@@ -81,15 +80,6 @@ def nav_section(request):
 def languages():
     """The interface languages with their names, as {% get_language_info_list %} gives them."""
     return [get_language_info(code) for code, _name in settings.LANGUAGES]
-
-
-def roman(number):
-    """8 → "VIII"; anything that is not a positive whole number is shown as it is (tracker.roman)."""
-    try:
-        number = int(number)
-    except (TypeError, ValueError):
-        return number
-    return to_roman(number) if number > 0 else number
 
 
 @functools.lru_cache(maxsize=4096)

@@ -18,6 +18,8 @@ import re
 import zipfile
 from xml.sax.saxutils import escape, quoteattr
 
+from openpyxl.utils import get_column_letter
+
 # Excel's limits: rows past the last one make a file it will not open; a longer text is cut.
 MAX_ROWS = 1_048_576
 MAX_TEXT = 32_767
@@ -86,16 +88,6 @@ SHEET_START = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>\
 <cols>{cols}</cols><sheetData>"""
 SHEET_END = "</sheetData></worksheet>"
-
-
-def column_letters(index):
-    """0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 def text(value):
@@ -209,7 +201,7 @@ class _Sink:
 def xlsx_chunks(headers, rows, sheet_title, widths):
     """The bytes of an .xlsx with one sheet: a bold header row, then `rows` (sequences of cell values, one
     per header), in chunks of ROWS_PER_CHUNK rows as they are written. `widths` are in characters."""
-    letters = [column_letters(index) for index in range(len(headers))]
+    letters = [get_column_letter(index + 1) for index in range(len(headers))]
     sink = _Sink()
     # Not seekable: zipfile writes each entry's sizes after its data, as a stream needs.
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as package:

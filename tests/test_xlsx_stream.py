@@ -146,4 +146,7 @@ def test_rows_past_the_last_one_a_spreadsheet_holds_are_left_out(monkeypatch):
 
 @pytest.mark.parametrize(("index", "letters"), [(0, "A"), (25, "Z"), (26, "AA"), (701, "ZZ"), (702, "AAA")])
 def test_column_letters(index, letters):
-    assert xlsx_stream.column_letters(index) == letters
+    headers = [f"H{n}" for n in range(index + 1)]
+    with zipfile.ZipFile(io.BytesIO(xlsx(headers, [tuple(range(index + 1))]))) as package:
+        sheet = package.read("xl/worksheets/sheet1.xml").decode()
+    assert f'r="{letters}1"' in sheet and f'r="{letters}2"' in sheet
