@@ -93,6 +93,31 @@ def action_line_condition(user, prefix=""):
     return condition
 
 
+def named_clearance(user):
+    """What `user` sees beyond the levels open to every reader of their kind, because they are named: on an access
+    list, as coordinator, as a line's responsible person. (agreements Q, action lines Q), each excluding the open
+    levels, or None when the user is named nowhere or sees everything.
+
+    The same rule as the conditions above, split so that figures kept per level (agreements/tallies.py) and a count
+    of these few rows add up to what the user sees. The agreements named are read first, a short list, so that the
+    lines' condition is a few index lookups rather than subqueries under an OR that no index serves."""
+    if not user.is_authenticated or is_secretariat(user):
+        return None
+    person = person_of(user)
+    granted = set(AgreementAccess.objects.filter(user=user).values_list("agreement_id", flat=True))
+    if person is None and not granted:
+        return None
+    agreements = Q(pk__in=granted)
+    lines = Q(agreement_id__in=granted)
+    if person is not None:
+        coordinated = Agreement.objects.filter(coordinator_id=person.pk).values_list("pk", flat=True)
+        agreements |= Q(coordinator_id=person.pk)
+        lines |= Q(agreement_id__in=list(coordinated))
+        lines |= Q(responsible_person_id=person.pk) | Q(counterpart_person_id=person.pk)
+    beyond = ~Q(confidentiality__in=open_levels(user))
+    return agreements & beyond, lines & beyond
+
+
 def visible_documents(user):
     """Documents follow what they belong to; session and meeting documents are internal."""
     documents = Document.objects.all()

@@ -1,9 +1,9 @@
 """Where an agreement or action line sits: the stored copies of session, commission and sector, kept by the database.
 
 Agreements keep `session`, `commission` and `sector` from their meeting → session chain, and action lines keep
-`commission`, `sector` and `confidentiality` from their agreement, so that lists filter, and readers' clearance is
-checked, without joins. Triggers keep the copies right
-under every write (save(), bulk_create, QuerySet.update(), raw SQL, COPY), so the database is the one authority:
+`commission`, `sector`, `confidentiality` and `session` from their agreement, so that lists filter, readers' clearance
+is checked and figures are kept (agreements/tallies.py) without joins. Triggers keep the copies right under every
+write (save(), bulk_create, QuerySet.update(), raw SQL, COPY), so the database is the one authority:
 
 - PostgreSQL: BEFORE INSERT/UPDATE triggers on agreements and action lines set the copies from the chain (whatever
   the writer sent); AFTER UPDATE triggers on meetings (session or sector), sessions (commission) and agreements
@@ -13,7 +13,7 @@ under every write (save(), bulk_create, QuerySet.update(), raw SQL, COPY), so th
   does. SQLite rebuilds a table on many schema changes and drops its triggers, so they are installed again after
   every migrate (apps.py).
 
-Migrations 0008 and 0014 install this SQL; a change to it needs a new migration that installs it again. `drift()`
+Migrations 0008, 0014 and 0018 install this SQL; a change to it needs a new migration that installs it again. `drift()`
 compares every row with the chain (manage.py check_placement), and `repair()` puts drifted rows right in two
 set-based updates.
 """
@@ -21,8 +21,9 @@ set-based updates.
 from django.db.models import F, OuterRef, Subquery
 
 # The columns an action line copies from its agreement (same names on both). Migration 0008 installed the triggers
-# for the first two; 0014 added the confidentiality. A migration installs the triggers for the columns its schema has.
-LINE_COPIES = ("commission_id", "sector_id", "confidentiality")
+# for the first two; 0014 added the confidentiality and 0018 the session. A migration installs the triggers for the
+# columns its schema has.
+LINE_COPIES = ("commission_id", "sector_id", "confidentiality", "session_id")
 
 
 def _columns(names, prefix=""):
@@ -163,6 +164,7 @@ def _sqlite_set_line(line_copies, agreement):
 def sqlite_triggers(line_copies=LINE_COPIES):
     """{name: body} of the SQLite triggers, for action lines copying `line_copies`."""
     copies = _columns(line_copies)
+    agreement_columns = _columns(dict.fromkeys(("meeting_id", "session_id", *line_copies)))
     set_line = (
         f"UPDATE agreements_actionline SET {_sqlite_set_line(line_copies, 'NEW.agreement_id')} WHERE id = NEW.id;"
     )
@@ -172,7 +174,7 @@ def sqlite_triggers(line_copies=LINE_COPIES):
         """,
         # Reads the agreement row back rather than NEW, so the lines get the corrected values in any trigger order.
         "agreements_agreement_placement_update": f"""
-            AFTER UPDATE OF meeting_id, session_id, {copies} ON agreements_agreement BEGIN
+            AFTER UPDATE OF {agreement_columns} ON agreements_agreement BEGIN
             {_SQLITE_SET_AGREEMENT}
             UPDATE agreements_actionline SET {_sqlite_set_line(line_copies, "NEW.id")} WHERE agreement_id = NEW.id;
             END
@@ -251,12 +253,13 @@ def drifted_agreements():
 
 
 def drifted_action_lines():
-    """Action lines whose stored commission, sector or confidentiality differ from their agreement's."""
+    """Action lines whose stored commission, sector, session or confidentiality differ from their agreement's."""
     from .models import ActionLine
 
     return ActionLine.objects.exclude(
         commission_id=F("agreement__meeting__session__commission_id"),
         sector_id=F("agreement__meeting__sector_id"),
+        session_id=F("agreement__meeting__session_id"),
         confidentiality=F("agreement__confidentiality"),
     )
 
@@ -284,6 +287,7 @@ def repair():
     lines = drifted_action_lines().update(
         commission_id=Subquery(agreement.values("commission_id")),
         sector_id=Subquery(agreement.values("sector_id")),
+        session_id=Subquery(agreement.values("session_id")),
         confidentiality=Subquery(agreement.values("confidentiality")),
     )
     return agreements, lines

@@ -23,7 +23,7 @@ BATCH = 1000
 # The stored copies of the meeting → session → commission chain that the database keeps on each model.
 PLACEMENT = {
     Agreement: ("session_id", "commission_id", "sector_id"),
-    ActionLine: ("commission_id", "sector_id", "confidentiality"),
+    ActionLine: ("commission_id", "sector_id", "confidentiality", "session_id"),
 }
 
 

@@ -11,7 +11,7 @@ from agreements import placement
 
 
 def install(apps, schema_editor):
-    placement.install_triggers(schema_editor.connection)
+    placement.install_triggers(schema_editor.connection, line_copies=("commission_id", "sector_id", "confidentiality"))
     ActionLine = apps.get_model("agreements", "ActionLine")
     # Naming the agreement in an UPDATE makes the trigger copy its confidentiality (and check the rest).
     ActionLine.objects.exclude(confidentiality=models.F("agreement__confidentiality")).update(

@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from ..clock import local_today
 from .agreements import Agreement
-from .commissions import Commission
+from .commissions import Commission, Session
 from .dates import sane_date_condition, validate_sane_date
 from .reference import Institution, Person, Sector
 
@@ -131,6 +131,11 @@ class ActionLine(models.Model):
         Commission, models.PROTECT, related_name="+", editable=False, verbose_name=_("commission")
     )
     sector = models.ForeignKey(Sector, models.PROTECT, related_name="+", editable=False, verbose_name=_("sector"))
+    # The agreement's session, for the figures kept per session (agreements/tallies.py). Null only until the trigger
+    # fills it: SQLite checks NOT NULL before its triggers run, and bulk inserts there name no session.
+    session = models.ForeignKey(
+        Session, models.PROTECT, related_name="+", null=True, editable=False, verbose_name=_("session")
+    )
     # The agreement's confidentiality, copied by the same triggers, so that a reader's clearance is a condition on
     # the line itself: lists and counts read one table instead of joining 200,000 agreements for it. A row written
     # without it (a bulk insert on SQLite, whose triggers run after the insert) starts as restricted, the closed
@@ -286,11 +291,12 @@ class ActionLine(models.Model):
         # names a placement for SQLite, whose triggers run after the insert.
         moved = self.agreement_id != self._loaded_agreement_id
         if self.agreement_id and (self._state.adding or moved or not self.commission_id or not self.sector_id):
-            placement = Agreement.objects.values("commission_id", "sector_id", "confidentiality").get(
+            placement = Agreement.objects.values("commission_id", "sector_id", "session_id", "confidentiality").get(
                 pk=self.agreement_id
             )
             self.commission_id = placement["commission_id"]
             self.sector_id = placement["sector_id"]
+            self.session_id = placement["session_id"]
             self.confidentiality = placement["confidentiality"]
         super().save(*args, **kwargs)
         self._loaded_agreement_id = self.agreement_id

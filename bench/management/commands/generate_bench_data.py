@@ -296,7 +296,7 @@ class Generator:
         rng = self.rng
         first_id = (Agreement.objects.aggregate(last=Max("id"))["last"] or 0) + 1
         count = self.sizes["agreements"]
-        self.agreement_rows = []  # (id, commission_id, sector_id, country_id) for the action lines
+        self.agreement_rows = []  # (id, commission_id, sector_id, country, session_id) for the action lines
 
         def rows():
             for n in range(count):
@@ -305,7 +305,9 @@ class Generator:
                 agreement_id = first_id + n
                 country = self.country_of[session.commission_id]
                 sector = self.sectors_by_id[meeting.sector_id]
-                self.agreement_rows.append((agreement_id, session.commission_id, meeting.sector_id, country))
+                self.agreement_rows.append(
+                    (agreement_id, session.commission_id, meeting.sector_id, country, session.pk)
+                )
                 status = rng.choice(AGREEMENT_STATUSES)
                 yield {
                     "id": agreement_id,
@@ -343,7 +345,9 @@ class Generator:
 
         def rows():
             for n, offset in enumerate(offsets):
-                agreement_id, commission_id, sector_id, country = self.agreement_rows[n * per_agreement // self.lines]
+                agreement_id, commission_id, sector_id, country, session_id = self.agreement_rows[
+                    n * per_agreement // self.lines
+                ]
                 due = today + datetime.timedelta(days=offset)
                 status = pick_status(rng, -offset)
                 percent = {"done": 100, "in_progress": rng.randrange(10, 95), "blocked": rng.randrange(0, 60)}
@@ -373,6 +377,7 @@ class Generator:
                     "carried_over_from_id": None,
                     "commission_id": commission_id,
                     "sector_id": sector_id,
+                    "session_id": session_id,
                     # The placement trigger copies the agreement's.
                     "confidentiality": "restricted",
                     "search_vector": None,
