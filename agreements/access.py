@@ -103,6 +103,13 @@ def named_clearance(user):
     lines' condition is a few index lookups rather than subqueries under an OR that no index serves."""
     if not user.is_authenticated or is_secretariat(user):
         return None
+    # Asked several times by one page (each figure); kept on the user, who is loaded anew for each request.
+    if not hasattr(user, "_named_clearance"):
+        user._named_clearance = _named_clearance(user)
+    return user._named_clearance
+
+
+def _named_clearance(user):
     person = person_of(user)
     granted = set(AgreementAccess.objects.filter(user=user).values_list("agreement_id", flat=True))
     if person is None and not granted:

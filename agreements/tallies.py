@@ -281,12 +281,11 @@ def boundary(using=DEFAULT_DB_ALIAS):
         return cursor.fetchone()[0]
 
 
-def boundary_for(today, using=DEFAULT_DB_ALIAS):
-    """The boundary, moved to `today` first when that is the real today and the move can be made now."""
-    stored = boundary(using)
-    if stored != today and today == local_today() and advance(today, using):
-        return today
-    return stored
+def keep_near(stored, today, using=DEFAULT_DB_ALIAS):
+    """After a read found the boundary at `stored`: move it to `today` when that is the real today, so that the
+    next readers' correction is empty. Readers are right either way; this only keeps their correction short."""
+    if stored != today and today == local_today():
+        advance(today, using)
 
 
 def moving_range(stored, today):
@@ -333,78 +332,121 @@ def advance(today, using=DEFAULT_DB_ALIAS):
 
 
 # ---------- Reading ----------
-# Each takes the levels a reader sees on every agreement (agreements/access.py open_levels, or all of them).
+# Each takes the levels a reader sees on every agreement (agreements/access.py open_levels, or all of them) and the
+# day asked about, and is one statement: the boundary it corrects for is read in the same snapshot as the tallies,
+# so a boundary moved meanwhile by another reader cannot be applied to tallies split at the old one. The open lines
+# due between the boundary and that day are counted from the partial index of open lines by deadline (migration
+# 0015): "forward" ones (boundary behind the day) are overdue but tallied open, "backward" ones the reverse.
+
+_STORED = f"(SELECT day FROM {BOUNDARY} WHERE id = 1)"
+_BETWEEN = f"""
+    FROM {ActionLine._meta.db_table}
+   WHERE confidentiality = ANY(%(levels)s) AND status IN ({_OPEN_SQL})
+     AND due_date >= LEAST({_STORED}, %(today)s) AND due_date < GREATEST({_STORED}, %(today)s)
+"""
+# Per line between the boundary and the day: +1 to overdue (forward), -1 (backward).
+_SIGNED = "CASE WHEN due_date < %(today)s THEN 1 ELSE -1 END"
 
 
-def _rows(sql, params, using):
+def _one_row(sql, params, using):
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        return cursor.fetchone()
 
 
-def lines_by_sector(levels, using=DEFAULT_DB_ALIAS):
-    """[(sector id, class, lines, percent sum)] over `levels`."""
-    return _rows(
-        f"SELECT sector_id, class, SUM(lines)::bigint, SUM(percent_sum)::bigint FROM {LINES_BY_SECTOR} "
-        "WHERE level = ANY(%s) GROUP BY sector_id, class",
-        [list(levels)],
-        using,
+def _json_rows(select):
+    return f"(SELECT COALESCE(json_agg(json_build_array({select[0]})), '[]') FROM ({select[1]}) AS rows)"
+
+
+def dashboard(levels, today, soon_until, using=DEFAULT_DB_ALIAS):
+    """{"sectors": [(sector, class, lines, percent sum)], "agreements": {status: n}, "overdue_correction": n,
+    "today": n, "soon": n} over `levels`; the correction is what to add to the tallied overdue lines."""
+    params = {"levels": list(levels), "today": today, "soon": soon_until}
+    sectors = _json_rows(
+        (
+            "sector_id, class, lines, percent_sum",
+            f"SELECT sector_id, class, SUM(lines) AS lines, SUM(percent_sum) AS percent_sum FROM {LINES_BY_SECTOR} "
+            "WHERE level = ANY(%(levels)s) GROUP BY sector_id, class",
+        )
     )
-
-
-def lines_by_session(levels, commission_id=None, using=DEFAULT_DB_ALIAS):
-    """[(commission id, session id, class, lines, percent sum)] over `levels`, for one commission or all."""
-    where, params = "level = ANY(%s)", [list(levels)]
-    if commission_id is not None:
-        where, params = f"commission_id = %s AND {where}", [commission_id, *params]
-    return _rows(
-        "SELECT commission_id, session_id, class, SUM(lines)::bigint, SUM(percent_sum)::bigint "
-        f"FROM {LINES_BY_SESSION} WHERE {where} GROUP BY commission_id, session_id, class",
-        params,
-        using,
+    agreements = _json_rows(
+        (
+            "status, n",
+            f"SELECT status, SUM(agreements) AS n FROM {AGREEMENTS} WHERE level = ANY(%(levels)s) GROUP BY status",
+        )
     )
-
-
-def agreements_by_session(levels, commission_id=None, using=DEFAULT_DB_ALIAS):
-    """[(commission id, session id, status, agreements)] over `levels`, for one commission or all."""
-    where, params = "level = ANY(%s)", [list(levels)]
-    if commission_id is not None:
-        where, params = f"commission_id = %s AND {where}", [commission_id, *params]
-    return _rows(
-        f"SELECT commission_id, session_id, status, SUM(agreements)::bigint FROM {AGREEMENTS} "
-        f"WHERE {where} GROUP BY commission_id, session_id, status",
-        params,
-        using,
+    near = f"""
+        (SELECT json_build_array(COUNT(*) FILTER (WHERE due_date = %(today)s),
+                                 COUNT(*) FILTER (WHERE due_date > %(today)s AND due_date <= %(soon)s))
+           FROM {ActionLine._meta.db_table}
+          WHERE confidentiality = ANY(%(levels)s) AND status IN ({_OPEN_SQL})
+            AND due_date >= %(today)s AND due_date <= %(soon)s)
+    """
+    correction = f"(SELECT COALESCE(SUM({_SIGNED}), 0) {_BETWEEN})"
+    boundary, sectors, agreements, near, correction = _one_row(
+        f"SELECT {_STORED}, {sectors}, {agreements}, {near}, {correction}", params, using
     )
+    return {
+        "boundary": boundary,
+        "sectors": sectors,
+        "agreements": dict(agreements),
+        "overdue_correction": int(correction),
+        "today": near[0],
+        "soon": near[1],
+    }
 
 
-def top_owners(levels, limit, using=DEFAULT_DB_ALIAS):
-    """{person id: overdue lines before the boundary} for the `limit` people with most over `levels`, and everyone
-    tied with the last of them (ties are broken by their oldest deadline, which the caller reads)."""
+def lines_by_session(levels, today, commission_id=None, using=DEFAULT_DB_ALIAS):
+    """([(commission, session, class, lines, percent sum)], [(commission, session, overdue correction)]) over
+    `levels`, for one commission or all."""
+    params = {"levels": list(levels), "today": today, "commission": commission_id}
+    one = "" if commission_id is None else "AND commission_id = %(commission)s"
+    tallied = _json_rows(
+        (
+            "commission_id, session_id, class, lines, percent_sum",
+            "SELECT commission_id, session_id, class, SUM(lines) AS lines, SUM(percent_sum) AS percent_sum "
+            f"FROM {LINES_BY_SESSION} WHERE level = ANY(%(levels)s) {one} GROUP BY commission_id, session_id, class",
+        )
+    )
+    corrections = _json_rows(
+        (
+            "commission_id, session_id, n",
+            f"SELECT commission_id, session_id, SUM({_SIGNED}) AS n {_BETWEEN} {one} "
+            "GROUP BY commission_id, session_id",
+        )
+    )
+    agreements = _json_rows(
+        (
+            "commission_id, session_id, status, n",
+            "SELECT commission_id, session_id, status, SUM(agreements) AS n "
+            f"FROM {AGREEMENTS} WHERE level = ANY(%(levels)s) {one} GROUP BY commission_id, session_id, status",
+        )
+    )
+    boundary, lines, corrections, agreements = _one_row(
+        f"SELECT {_STORED}, {tallied}, {corrections}, {agreements}", params, using
+    )
+    return {"boundary": boundary, "lines": lines, "overdue_corrections": corrections, "agreements": agreements}
+
+
+def owner_candidates(levels, limit, today, using=DEFAULT_DB_ALIAS):
+    """The people who can be among the `limit` with most overdue lines over `levels` on `today`: the top of the
+    tally, everyone tied with the last of them, and the people of the lines due since the boundary. None when the
+    boundary is ahead of `today` (a past day asked about), which can lower anyone's count: count everyone then."""
     total = owners_total(levels)
-    return dict(
-        _rows(
-            f"""
-            SELECT person_id, {total} FROM {OWNERS}
-             WHERE {total} >= COALESCE(
-                (SELECT {total} FROM {OWNERS} WHERE {total} > 0 ORDER BY {total} DESC OFFSET %s LIMIT 1), 1
-             )
-            """,
-            [limit - 1],
-            using,
-        )
+    params = {"levels": list(levels), "today": today, "offset": limit - 1}
+    top = f"""
+        SELECT person_id FROM {OWNERS}
+         WHERE {total} >= COALESCE(
+            (SELECT {total} FROM {OWNERS} WHERE {total} > 0 ORDER BY {total} DESC OFFSET %(offset)s LIMIT 1), 1
+         )
+    """
+    moving = f"SELECT responsible_person_id {_BETWEEN} AND responsible_person_id IS NOT NULL"
+    behind, people = _one_row(
+        f"SELECT {_STORED} <= %(today)s, ARRAY(SELECT * FROM ({top}) AS top UNION SELECT * FROM ({moving}) AS moving)",
+        params,
+        using,
     )
-
-
-def owner_counts(levels, people, using=DEFAULT_DB_ALIAS):
-    """{person id: overdue lines before the boundary over `levels`} for `people`."""
-    if not people:
-        return {}
-    return dict(
-        _rows(
-            f"SELECT person_id, {owners_total(levels)} FROM {OWNERS} WHERE person_id = ANY(%s)", [list(people)], using
-        )
-    )
+    return set(people) if behind else None
 
 
 # ---------- Checking ----------

@@ -11,13 +11,12 @@ from collections import defaultdict
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Count, Min, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Min, Q
 
 from .. import data_version as version
 from .. import deadlines, tallies
 from ..access import audience_key, is_secretariat, named_clearance, open_levels
-from ..models import OPEN_STATUSES, ActionLine, Agreement, Person, Sector
+from ..models import OPEN_STATUSES, ActionLine, Agreement, Sector
 
 # Entries of superseded versions are never read again; this only bounds how long they take memory.
 TIMEOUT = 300
@@ -49,30 +48,59 @@ def audience(user):
 # ---------- The figures ----------
 # Each returns plain dicts and lists (cached as they are); the views add labels and links. On PostgreSQL the part
 # every reader of a kind shares comes from the tallies the database keeps (agreements/tallies.py), corrected for the
-# days since their boundary, and the part a reader sees because they are named somewhere is counted from those few
-# rows; elsewhere (SQLite) everything is counted from the rows. Both give the same figures (tests/test_tallies.py).
+# days since their boundary, and the part a reader sees because they are named somewhere is counted here from
+# those few rows. Elsewhere (SQLite, `make run`) everything a reader sees is counted here from the rows. Both ways
+# give the same figures (tests/test_tallies.py).
+
+AGREEMENT_FIELDS = ("commission_id", "session_id", "status")
+LINE_FIELDS = (
+    "commission_id",
+    "session_id",
+    "sector_id",
+    "status",
+    "due_date",
+    "percent_complete",
+    "responsible_person_id",
+)
+
+
+class Rows:
+    """Agreements and action lines to count here, as named tuples of the fields the figures need."""
+
+    def __init__(self, agreements=None, lines=None):
+        self.agreements = [] if agreements is None else list(agreements.values_list(*AGREEMENT_FIELDS, named=True))
+        self.lines = [] if lines is None else list(lines.values_list(*LINE_FIELDS, named=True))
 
 
 def _parts(user, using=DEFAULT_DB_ALIAS):
-    """(levels tallied or None, [(agreements, action lines) counted from the rows])."""
-    visible = (Agreement.objects.visible_to(user), ActionLine.objects.visible_to(user))
+    """(levels tallied or None, Rows counted here). Kept on the user, loaded anew for each request: a page asks
+    for several figures."""
+    if not hasattr(user, "_figure_parts"):
+        user._figure_parts = _split(user, using)
+    return user._figure_parts
+
+
+def _split(user, using):
     if connections[using].vendor != "postgresql":
-        return None, [visible]
+        return None, Rows(Agreement.objects.visible_to(user), ActionLine.objects.visible_to(user))
     if is_secretariat(user):
-        return tallies.LEVELS, []
+        return tallies.LEVELS, Rows()
     named = named_clearance(user)
-    counted = [] if named is None else [(Agreement.objects.filter(named[0]), ActionLine.objects.filter(named[1]))]
-    return open_levels(user), counted
+    if named is None:
+        return open_levels(user), Rows()
+    return open_levels(user), Rows(Agreement.objects.filter(named[0]), ActionLine.objects.filter(named[1]))
 
 
-def _open_lines(levels):
-    return ActionLine.objects.filter(confidentiality__in=levels, status__in=OPEN_STATUSES)
-
-
-def _moving(levels, today):
-    """(open lines of `levels` tallied in the wrong class for `today`, sign of their correction to "overdue")."""
-    first, last, sign = tallies.moving_range(tallies.boundary_for(today), today)
-    return _open_lines(levels).filter(due_date__gte=first, due_date__lt=last), sign
+def _visible_lines(user, levels):
+    """The lines `user` sees, as _parts split them: a condition with the named ids resolved plans faster than
+    the access rule's subqueries, and is the same rule (tests/test_tallies.py)."""
+    if levels is None:
+        return ActionLine.objects.visible_to(user)
+    named = named_clearance(user)
+    if is_secretariat(user):
+        return ActionLine.objects.all()
+    condition = Q(confidentiality__in=levels)
+    return ActionLine.objects.filter(condition if named is None else condition | named[1])
 
 
 def _add(total, part):
@@ -85,12 +113,19 @@ def _add(total, part):
     return total
 
 
+def _is_open(line):
+    return line.status in OPEN_STATUSES
+
+
+def _is_overdue(line, today):
+    return line.status in OPEN_STATUSES and line.due_date < today
+
+
 def dashboard(user, today):
     """Agreements by status, open lines by where their deadline stands, and progress per sector."""
-    levels, counted = _parts(user)
-    figures = _dashboard_tallied(levels, today) if levels else {}
-    for agreements, lines in counted:
-        _add(figures, _dashboard_counted(agreements, lines, today))
+    levels, rows = _parts(user)
+    figures = _dashboard_tallied(levels, today) if levels else _dashboard_empty()
+    _add(figures, _dashboard_counted(rows, today))
     names = dict(Sector.objects.filter(pk__in=figures["sectors"]).values_list("pk", "name"))
     sectors = [
         {
@@ -107,95 +142,82 @@ def dashboard(user, today):
     return {"agreements": figures["agreements"], "lines": figures["lines"], "sectors": sectors}
 
 
-def _dashboard_counted(agreements, lines, today):
-    """The dashboard's figures counted from the rows. The lines are read once, grouped by sector, for both the
-    deadline counts and the progress."""
-    counted = ~Q(status=ActionLine.Status.CANCELLED)
-    states = (*deadlines.OPEN_STATES, deadlines.State.DONE)
-    by_sector = list(
-        lines.order_by()
-        .values("sector_id")
-        .annotate(
-            percent_sum=Coalesce(Sum("percent_complete", filter=counted), 0),
-            count=Count("pk", filter=counted),
-            **deadlines.counts(today, states),
-        )
-    )
+DASHBOARD_STATES = (*deadlines.OPEN_STATES, deadlines.State.DONE)
+
+
+def _dashboard_empty():
     return {
-        "agreements": agreements.aggregate(
-            **{status.value: Count("pk", filter=Q(status=status)) for status in Agreement.Status}
-        ),
-        # Open lines by where their deadline stands, and the done ones (agreements/deadlines.py).
-        "lines": {state.value: sum(row[state.value] for row in by_sector) for state in states},
-        "sectors": {row["sector_id"]: {"percent_sum": row["percent_sum"], "count": row["count"]} for row in by_sector},
+        "agreements": dict.fromkeys(Agreement.Status.values, 0),
+        "lines": {state.value: 0 for state in DASHBOARD_STATES},
+        "sectors": {},
     }
+
+
+def _dashboard_counted(rows, today):
+    figures = _dashboard_empty()
+    for agreement in rows.agreements:
+        figures["agreements"][agreement.status] += 1
+    for line in rows.lines:
+        state = deadlines.state(line.status, line.due_date, today)
+        if state == deadlines.State.CANCELLED:
+            continue
+        figures["lines"][state] += 1
+        _add(figures["sectors"], {line.sector_id: {"count": 1, "percent_sum": line.percent_complete}})
+    return figures
 
 
 def _dashboard_tallied(levels, today):
     State = deadlines.State
-    lines = dict.fromkeys((*(state.value for state in deadlines.OPEN_STATES), State.DONE.value), 0)
-    sectors = {}
+    found = tallies.dashboard(levels, today, deadlines.soon_until(today))
+    tallies.keep_near(found["boundary"], today)
+    figures = _dashboard_empty()
+    lines = figures["lines"]
     still_open = 0
-    for sector, kind, count, percent_sum in tallies.lines_by_sector(levels):
+    for sector, kind, count, percent_sum in found["sectors"]:
         if kind != tallies.CANCELLED:
-            _add(sectors, {sector: {"count": count, "percent_sum": percent_sum}})
+            _add(figures["sectors"], {sector: {"count": count, "percent_sum": percent_sum}})
         if kind == tallies.DONE:
             lines[State.DONE] += count
         elif kind in (tallies.OVERDUE, tallies.OPEN):
             still_open += count
             if kind == tallies.OVERDUE:
                 lines[State.OVERDUE] += count
-    # The days near today, and any between the boundary and today: a short range of the open lines' deadline index.
-    moving, sign = _moving(levels, today)
-    lines[State.OVERDUE] += sign * moving.count()
-    near = _open_lines(levels).filter(due_date__gte=today, due_date__lte=deadlines.soon_until(today))
-    near = near.aggregate(**deadlines.counts(today, (State.TODAY, State.SOON)))
-    lines.update(near)
+    lines[State.OVERDUE] += found["overdue_correction"]
+    lines[State.TODAY], lines[State.SOON] = found["today"], found["soon"]
     lines[State.LATER] = still_open - lines[State.OVERDUE] - lines[State.TODAY] - lines[State.SOON]
-    agreements = dict.fromkeys(Agreement.Status.values, 0)
-    for _commission, _session, status, count in tallies.agreements_by_session(levels):
-        agreements[status] += count
-    return {"agreements": agreements, "lines": lines, "sectors": sectors}
-
-
-def per_commission(user, today):
-    """{commission id: agreement, open and overdue counts}."""
-    levels, counted = _parts(user)
-    figures = _per_commission_tallied(levels, today) if levels else {}
-    for agreements, lines in counted:
-        _add(figures, _per_commission_counted(agreements, lines, today))
-    return {commission: {**dict.fromkeys(COMMISSION_FIGURES, 0), **found} for commission, found in figures.items()}
+    figures["agreements"].update(found["agreements"])
+    return figures
 
 
 COMMISSION_FIGURES = ("agreement_count", "open_count", "overdue_count")
 
 
-def _per_commission_counted(agreements, lines, today):
-    """One grouped query per table, not one per commission."""
-    counts = defaultdict(dict)
-    for row in agreements.order_by().values("commission").annotate(n=Count("pk")):
-        counts[row["commission"]]["agreement_count"] = row["n"]
-    overdue = deadlines.condition(deadlines.State.OVERDUE, today)
-    for row in (
-        lines.open().order_by().values("commission").annotate(open=Count("pk"), overdue=Count("pk", filter=overdue))
-    ):
-        counts[row["commission"]].update(open_count=row["open"], overdue_count=row["overdue"])
-    return dict(counts)
-
-
-def _per_commission_tallied(levels, today):
+def per_commission(user, today):
+    """{commission id: agreement, open and overdue counts}."""
+    levels, rows = _parts(user)
     counts = defaultdict(lambda: dict.fromkeys(COMMISSION_FIGURES, 0))
-    for commission, _session, _status, count in tallies.agreements_by_session(levels):
-        counts[commission]["agreement_count"] += count
-    for commission, _session, kind, count, _percent in tallies.lines_by_session(levels):
-        if kind in (tallies.OVERDUE, tallies.OPEN):
-            counts[commission]["open_count"] += count
-        if kind == tallies.OVERDUE:
-            counts[commission]["overdue_count"] += count
-    moving, sign = _moving(levels, today)
-    for row in moving.order_by().values("commission").annotate(n=Count("pk")):
-        counts[row["commission"]]["overdue_count"] += sign * row["n"]
+    if levels:
+        found = tallies.lines_by_session(levels, today)
+        tallies.keep_near(found["boundary"], today)
+        for commission, _session, _status, count in found["agreements"]:
+            counts[commission]["agreement_count"] += count
+        for commission, _session, kind, count, _percent in found["lines"]:
+            if kind in (tallies.OVERDUE, tallies.OPEN):
+                counts[commission]["open_count"] += count
+            if kind == tallies.OVERDUE:
+                counts[commission]["overdue_count"] += count
+        for commission, _session, correction in found["overdue_corrections"]:
+            counts[commission]["overdue_count"] += correction
+    for agreement in rows.agreements:
+        counts[agreement.commission_id]["agreement_count"] += 1
+    for line in rows.lines:
+        if _is_open(line):
+            counts[line.commission_id]["open_count"] += 1
+            counts[line.commission_id]["overdue_count"] += _is_overdue(line, today)
     return dict(counts)
+
+
+SESSION_FIGURES = ("agreements", "total", "open", "overdue", "done", "percent_sum", "counted")
 
 
 def per_session(user, commission_id, today):
@@ -204,56 +226,38 @@ def per_session(user, commission_id, today):
     Progress is kept as a sum and a count of the lines not cancelled, so that a commission's total
     is the sum of its sessions' rather than another pass over its lines.
     """
-    levels, counted = _parts(user)
-    figures = _per_session_tallied(levels, commission_id, today) if levels else {}
-    for agreements, lines in counted:
-        _add(figures, _per_session_counted(agreements, lines, commission_id, today))
-    return {session: {**dict.fromkeys(SESSION_FIGURES, 0), **found} for session, found in figures.items()}
-
-
-SESSION_FIGURES = ("agreements", "total", "open", "overdue", "done", "percent_sum", "counted")
-
-
-def _per_session_counted(agreements, lines, commission_id, today):
-    sessions = defaultdict(dict)
-    agreements = agreements.filter(commission=commission_id).order_by().values("session")
-    for row in agreements.annotate(n=Count("pk")):
-        sessions[row["session"]]["agreements"] = row["n"]
-    is_open = Q(status__in=OPEN_STATUSES)
-    counted = ~Q(status=ActionLine.Status.CANCELLED)
-    lines = lines.filter(commission=commission_id).order_by()
-    for row in lines.values("session").annotate(
-        total=Count("pk"),
-        open=Count("pk", filter=is_open),
-        overdue=Count("pk", filter=deadlines.condition(deadlines.State.OVERDUE, today)),
-        done=Count("pk", filter=Q(status=ActionLine.Status.DONE)),
-        percent_sum=Coalesce(Sum("percent_complete", filter=counted), 0),
-        counted=Count("pk", filter=counted),
-    ):
-        sessions[row.pop("session")].update(row)
-    return dict(sessions)
-
-
-def _per_session_tallied(levels, commission_id, today):
+    levels, rows = _parts(user)
     sessions = defaultdict(lambda: dict.fromkeys(SESSION_FIGURES, 0))
-    for _commission, session, _status, count in tallies.agreements_by_session(levels, commission_id):
-        sessions[session]["agreements"] += count
-    for _commission, session, kind, count, percent_sum in tallies.lines_by_session(levels, commission_id):
-        found = sessions[session]
-        found["total"] += count
-        if kind in (tallies.OVERDUE, tallies.OPEN):
-            found["open"] += count
-        if kind == tallies.OVERDUE:
-            found["overdue"] += count
-        if kind == tallies.DONE:
-            found["done"] += count
-        if kind != tallies.CANCELLED:
-            found["percent_sum"] += percent_sum
-            found["counted"] += count
-    moving, sign = _moving(levels, today)
-    for row in moving.filter(commission=commission_id).order_by().values("session").annotate(n=Count("pk")):
-        sessions[row["session"]]["overdue"] += sign * row["n"]
+    if levels:
+        found = tallies.lines_by_session(levels, today, commission_id)
+        tallies.keep_near(found["boundary"], today)
+        for _commission, session, _status, count in found["agreements"]:
+            sessions[session]["agreements"] += count
+        for _commission, session, kind, count, percent_sum in found["lines"]:
+            _add(sessions[session], _session_figures(kind, count, percent_sum))
+        for _commission, session, correction in found["overdue_corrections"]:
+            sessions[session]["overdue"] += correction
+    for agreement in rows.agreements:
+        if agreement.commission_id == commission_id:
+            sessions[agreement.session_id]["agreements"] += 1
+    for line in rows.lines:
+        if line.commission_id == commission_id:
+            kind = tallies.OVERDUE if _is_overdue(line, today) else tallies.OPEN if _is_open(line) else line.status
+            _add(sessions[line.session_id], _session_figures(kind, 1, line.percent_complete))
     return dict(sessions)
+
+
+def _session_figures(kind, count, percent_sum):
+    """A session's figures for `count` lines of one class (agreements/tallies.py) with this percent sum."""
+    counted = kind != tallies.CANCELLED
+    return {
+        "total": count,
+        "open": count if kind in (tallies.OVERDUE, tallies.OPEN) else 0,
+        "overdue": count if kind == tallies.OVERDUE else 0,
+        "done": count if kind == tallies.DONE else 0,
+        "percent_sum": percent_sum if counted else 0,
+        "counted": count if counted else 0,
+    }
 
 
 def mean_progress(figures):
@@ -263,61 +267,60 @@ def mean_progress(figures):
 def overdue_by_owner(user, today, limit=10):
     """The people on our side with the most overdue open lines, oldest deadline first among equals.
 
-    The tallies name the few people who can be on top (agreements/tallies.py top_owners, with everyone tied with
-    the last); their overdue lines are then counted exactly, with the oldest deadline, from the open lines by person.
+    The tallies name the few people who can be on top (agreements/tallies.py owner_candidates), with the people of
+    the lines the reader is named for; their overdue lines are then counted exactly, with the oldest deadline and
+    their names, in one grouped query over the open lines by person.
     """
-    overdue = ActionLine.objects.visible_to(user).filter(
+    levels, rows = _parts(user)
+    overdue = _visible_lines(user, levels).filter(
         deadlines.condition(deadlines.State.OVERDUE, today), responsible_person__isnull=False
     )
-    levels, counted = _parts(user)
-    if levels is not None:
-        moving, sign = _moving(levels, today)
-        if sign > 0:
-            candidates = set(tallies.top_owners(levels, limit))
-            for _agreements, lines in [(None, moving), *counted]:
-                lines = lines.filter(deadlines.condition(deadlines.State.OVERDUE, today))
-                candidates |= set(lines.exclude(responsible_person=None).values_list("responsible_person", flat=True))
-            overdue = overdue.filter(responsible_person__in=candidates)
-        # A boundary ahead of the day asked about (a past day) can lower anyone's count: all are counted then.
-    rows = list(
+    candidates = None if levels is None else tallies.owner_candidates(levels, limit, today)
+    if candidates is not None:
+        candidates |= {line.responsible_person_id for line in rows.lines if _is_overdue(line, today)}
+        # A list, not a subquery: under the reader's clearance (an OR) only a list lets the person index serve.
+        overdue = overdue.filter(responsible_person__in=candidates - {None})
+    owners = (
         overdue.order_by()
-        .values("responsible_person")
+        .values(
+            "responsible_person",
+            "responsible_person__full_name",
+            "responsible_person__institution__acronym",
+            "responsible_person__institution__name",
+        )
         .annotate(count=Count("pk"), oldest=Min("due_date"))
         .order_by("-count", "oldest", "responsible_person")[:limit]
     )
-    people = Person.objects.select_related("institution").in_bulk([row["responsible_person"] for row in rows])
-    owners = []
-    for row in rows:
-        person = people[row["responsible_person"]]
-        institution = person.institution
-        owners.append(
-            {
-                "person_id": person.pk,
-                "name": person.full_name,
-                "institution": (institution.acronym or institution.name) if institution else "",
-                "count": row["count"],
-                "oldest": row["oldest"],
-            }
-        )
-    return owners
+    return [
+        {
+            "person_id": row["responsible_person"],
+            "name": row["responsible_person__full_name"],
+            "institution": row["responsible_person__institution__acronym"]
+            or row["responsible_person__institution__name"]
+            or "",
+            "count": row["count"],
+            "oldest": row["oldest"],
+        }
+        for row in owners
+    ]
 
 
 def due_soon(user, today, limit=5):
     """The first `limit` open lines due today or soon (agreements/deadlines.py), nearest deadline first."""
+    levels, _rows = _parts(user)
     lines = (
-        ActionLine.objects.visible_to(user)
+        _visible_lines(user, levels)
         .due_between(today, deadlines.soon_until(today))
-        .select_related("agreement", "responsible_person")
-        .only("title", "due_date", "agreement__reference_code", "responsible_person__full_name")
-        .order_by("due_date", "id")[:limit]
+        .order_by("due_date", "id")
+        .values("id", "title", "due_date", "agreement__reference_code", "responsible_person__full_name")[:limit]
     )
     return [
         {
-            "id": line.pk,
-            "title": line.title,
-            "due_date": line.due_date,
-            "reference": line.agreement.reference_code,
-            "owner": line.responsible_person.full_name if line.responsible_person else "",
+            "id": line["id"],
+            "title": line["title"],
+            "due_date": line["due_date"],
+            "reference": line["agreement__reference_code"],
+            "owner": line["responsible_person__full_name"] or "",
         }
         for line in lines
     ]
