@@ -125,6 +125,17 @@ def _named_clearance(user):
     return agreements & beyond, lines & beyond
 
 
+def resolved_action_lines(user):
+    """The lines `user` sees, as `ActionLine.objects.visible_to(user)`, with the agreements they are named for read
+    first (`named_clearance`): a condition of levels and a few ids, which PostgreSQL plans in a fraction of the
+    time of the rule's subqueries. For pages that ask several questions of the same reader's lines."""
+    if is_secretariat(user):
+        return ActionLine.objects.all()
+    named = named_clearance(user)
+    condition = Q(confidentiality__in=open_levels(user))
+    return ActionLine.objects.filter(condition if named is None else condition | named[1])
+
+
 def visible_documents(user):
     """Documents follow what they belong to; session and meeting documents are internal."""
     documents = Document.objects.all()

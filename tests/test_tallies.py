@@ -209,6 +209,8 @@ def test_a_readers_levels_and_named_clearance_add_up_to_what_they_see(make, worl
             visible = set(model.objects.visible_to(user).values_list("pk", flat=True))
             assert not by_level & by_name, name
             assert by_level | by_name == visible, (name, model.__name__)
+        resolved = set(access.resolved_action_lines(user).values_list("pk", flat=True))
+        assert resolved == set(ActionLine.objects.visible_to(user).values_list("pk", flat=True)), name
 
 
 def counted_from_rows(monkeypatch, compute):

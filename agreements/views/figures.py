@@ -11,11 +11,11 @@ from collections import defaultdict
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min
 
 from .. import data_version as version
 from .. import deadlines, tallies
-from ..access import audience_key, is_secretariat, named_clearance, open_levels
+from ..access import audience_key, is_secretariat, named_clearance, open_levels, resolved_action_lines
 from ..models import OPEN_STATUSES, ActionLine, Agreement, Sector
 
 # Entries of superseded versions are never read again; this only bounds how long they take memory.
@@ -89,18 +89,6 @@ def _split(user, using):
     if named is None:
         return open_levels(user), Rows()
     return open_levels(user), Rows(Agreement.objects.filter(named[0]), ActionLine.objects.filter(named[1]))
-
-
-def _visible_lines(user, levels):
-    """The lines `user` sees, as _parts split them: a condition with the named ids resolved plans faster than
-    the access rule's subqueries, and is the same rule (tests/test_tallies.py)."""
-    if levels is None:
-        return ActionLine.objects.visible_to(user)
-    named = named_clearance(user)
-    if is_secretariat(user):
-        return ActionLine.objects.all()
-    condition = Q(confidentiality__in=levels)
-    return ActionLine.objects.filter(condition if named is None else condition | named[1])
 
 
 def _add(total, part):
@@ -272,7 +260,7 @@ def overdue_by_owner(user, today, limit=10):
     their names, in one grouped query over the open lines by person.
     """
     levels, rows = _parts(user)
-    overdue = _visible_lines(user, levels).filter(
+    overdue = resolved_action_lines(user).filter(
         deadlines.condition(deadlines.State.OVERDUE, today), responsible_person__isnull=False
     )
     candidates = None if levels is None else tallies.owner_candidates(levels, limit, today)
@@ -307,9 +295,8 @@ def overdue_by_owner(user, today, limit=10):
 
 def due_soon(user, today, limit=5):
     """The first `limit` open lines due today or soon (agreements/deadlines.py), nearest deadline first."""
-    levels, _rows = _parts(user)
     lines = (
-        _visible_lines(user, levels)
+        resolved_action_lines(user)
         .due_between(today, deadlines.soon_until(today))
         .order_by("due_date", "id")
         .values("id", "title", "due_date", "agreement__reference_code", "responsible_person__full_name")[:limit]

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.urls import get_script_prefix, reverse
 from django.utils.http import urlencode
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext
 
 from .. import access_list, carry_over, charts, deadlines
 from ..access import (
@@ -26,6 +26,7 @@ from ..access import (
     get_session_for_user,
     mark_hidden_agreements,
     person_of,
+    resolved_action_lines,
     visible_documents,
     visible_progress_updates,
 )
@@ -33,6 +34,7 @@ from ..clock import local_today
 from ..following.follows import is_following
 from ..jinja_env import render as render_jinja2
 from ..models import OPEN_STATUSES, ActionLine, Agreement, Commission, DeadlineChange, Follow, ProgressUpdate, Session
+from ..table_rows import action_line_rows
 from ..templatetags.tracker import breadcrumbs_for
 from . import figures
 
@@ -100,7 +102,8 @@ def _agreement_status_bars(counts):
 def _line_state_bars(counts):
     """Action lines by where their deadline stands (agreements/deadlines.py), each bar linking to the list it counts."""
     State = deadlines.State
-    soon = ngettext_lazy("Due in the next %(count)d day", "Due in the next %(count)d days", "count") % {
+    # ngettext, not ngettext_lazy: the bars are rendered in this request, and a lazy plural builds a class per call.
+    soon = ngettext("Due in the next %(count)d day", "Due in the next %(count)d days", deadlines.soon_days()) % {
         "count": deadlines.soon_days()
     }
     states = [
@@ -139,7 +142,10 @@ def _due_soon_url(today):
 
 def _your_commissions(user, today):
     """Figures for the commissions of the agreements the user follows, so they come first on a busy dashboard."""
-    followed = Agreement.objects.visible_to(user).filter(pk__in=Follow.objects.filter(user=user).values("agreement_id"))
+    followed = list(Follow.objects.filter(user=user).values_list("agreement_id", flat=True))
+    if not followed:
+        return []
+    followed = Agreement.objects.visible_to(user).filter(pk__in=followed)
     commissions = list(Commission.objects.filter(pk__in=followed.values("commission")).order_by("name"))
     if not commissions:
         return []
@@ -155,7 +161,7 @@ def _your_commissions(user, today):
 def dashboard(request):
     today = local_today()
     user = request.user
-    lines = ActionLine.objects.visible_to(user)
+    lines = resolved_action_lines(user)
     totals = figures.cached(lambda: figures.dashboard(user, today), "dashboard", figures.audience(user), today)
     sector_bars = [
         {
@@ -169,7 +175,8 @@ def dashboard(request):
     person = person_of(user)
     my_lines = []
     if person is not None:
-        mine = lines.open().responsible(person).select_related(*LINE_TABLE_RELATED)
+        # The people responsible for a line are cleared for it: no clearance to ask.
+        mine = ActionLine.objects.open().responsible(person).select_related(*LINE_TABLE_RELATED)
         my_lines = mark_hidden_agreements(mine.order_by("due_date", "id")[:MY_ITEMS_ON_DASHBOARD], user)
     latest = (
         visible_progress_updates(user)
@@ -332,8 +339,9 @@ def _mean_progress(lines):
 def agreement_detail(request, pk):
     agreement = get_agreement_for_user(request, pk)
     user = request.user
-    lines = carry_over.lines_with_carry_over(agreement.action_lines.select_related(*LINE_TABLE_RELATED))
-    lines = list(lines.order_by(OPEN_FIRST, "due_date", "id"))
+    # As the lists read theirs: the table's rows, not model instances (agreements/table_rows.py).
+    lines = carry_over.lines_with_carry_over(agreement.action_lines.all())
+    lines = list(action_line_rows(lines.order_by(OPEN_FIRST, "due_date", "id")))
     continues, continued_by = _carry_over_links(Agreement.objects.visible_to(user).select_related("session"), agreement)
     updates = (
         visible_progress_updates(user)
