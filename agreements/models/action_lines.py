@@ -223,6 +223,14 @@ class ActionLine(models.Model):
                 condition=Q(status__in=OPEN_STATUSES),
                 name="action_line_open_due",
             ),
+            # The same for one commission: the commission page's overdue lines, oldest first, and the worklist
+            # filtered by commission. Without it the deadline index is walked past other commissions' lines.
+            models.Index(
+                fields=["commission", "due_date", "id"],
+                include=["responsible_person", "counterpart_person", "agreement", "confidentiality"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="action_line_open_comm_due",
+            ),
             # The dashboard's and the commission list's counts by status, deadline, sector and commission, read
             # from the index alone: it is a tenth of the table, and it carries what a reader's clearance asks of a
             # line (its copy of the agreement's confidentiality, its responsible people, its agreement).

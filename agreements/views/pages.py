@@ -230,7 +230,7 @@ def commission_detail(request, pk):
     commission = get_commission_for_user(request, pk)
     today = local_today()
     user = request.user
-    lines = ActionLine.objects.visible_to(user)
+    lines = resolved_action_lines(user)
     sessions = list(
         commission.sessions.select_related("country").annotate(meeting_count=Count("meetings")).order_by("number")
     )
