@@ -2,8 +2,8 @@
 
 Staff pages are kept as rendered per state of the data (agreements/page_cache.py) and the dashboard's figures
 likewise (agreements/views/figures.py); the benchmark measures every page both ways, served from those caches
-and rendered with its figures computed on every request. Sync gunicorn workers serve one request at a time, so
-swapping the modules' caches for the length of one request touches no other request.
+and rendered with its figures read afresh (from the tallies the database keeps) on every request. Sync gunicorn
+workers serve one request at a time, so swapping the modules' caches for one request touches no other request.
 """
 
 from django.core.cache.backends.dummy import DummyCache

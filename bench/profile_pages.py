@@ -9,7 +9,7 @@ time goes. Run it against the benchmark database (it writes only a viewer accoun
 TREE=/path/to/another/checkout runs the same pages from another copy of the code, for a before/after
 in the same conditions; --per-page N changes the lists' page size, to check that their queries do not grow.
 
-Pages are rendered on every request, the dashboard's figures computed afresh (--cached measures the page cache
+Pages are rendered on every request, the dashboard's figures read afresh (--cached measures the page cache
 instead). CPU time is this process's (time.process_time): the Python of middleware, view and templates, plus the
 database driver's share; PostgreSQL's own work runs in another process and is not counted.
 """
@@ -164,7 +164,7 @@ def profile(client, path, repeat, top, dump=""):
 
 
 def render_afresh():
-    """Every request rendered, its figures computed: what the bench's "rendered afresh" rows measure."""
+    """Every request rendered, its figures read afresh: what the bench's "rendered afresh" rows measure."""
     from django.core.cache.backends.dummy import DummyCache
 
     try:

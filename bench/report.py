@@ -67,11 +67,11 @@ def page_rows(results):
 
 # What to do next about a page short of its target, by kind of page and whether it was rendered afresh.
 NEXT_STEPS = {
-    ("dashboard", True): "Its figures are exact counts over a million lines at every request (about a second of "
-    "PostgreSQL). Next: tallies kept by triggers with the data (open lines by confidentiality, status and deadline "
-    "day; lines by sector and status with their progress; agreements by status), summed per request, with a "
-    "reader's own extra clearance (lines they are named on, agreements granted to them) counted live from the "
-    "person and access-list indexes.",
+    ("dashboard", True): "Its figures come from the tallies the database keeps (agreements/tallies.py), a few "
+    "small statements; what is left is the page's own Python, listed here: the reader's clearance resolved, the ORM "
+    "building a dozen queries (their own lines, the latest updates, the top owners, the lines due soon) and the "
+    "Jinja2 rendering. Next: those per-reader parts read as values() rather than model instances, and the reader's "
+    "named rows kept per data version.",
     ("list", True): "Rendering costs the Python listed here. Next: the rows as values() dicts rather than model "
     "instances, the reader's permissions, groups and person in one query, and a middleware path without the "
     "history and lockout middleware on pages that do not need them.",
@@ -82,8 +82,10 @@ NEXT_STEPS = {
     "related lists (updates, deadline changes, documents, reminders) read as values().",
 }
 NEXT_STEP_SQL = (
-    "Its time is PostgreSQL's: the commission and session figures counted over a million lines when computed afresh. "
-    "Next: the same tallies kept by triggers as the dashboard needs, grouped by commission and session too."
+    "Its time is PostgreSQL's: planning and reading the page's queries, each a join of several tables under the "
+    "reader's clearance (planning alone is a few milliseconds with this many indexes on the action lines). Next: "
+    "fewer joins (rows read as values()), and plans kept between requests (server-side prepared statements, which "
+    "psycopg 3 makes for a query run often on one connection)."
 )
 NEXT_STEP_CACHED = (
     "Served from the page cache: what is left is the session, the user and the data version (three queries) and "
@@ -177,13 +179,14 @@ def markdown(
         if baseline
         else "- Baseline: the stock admin was not measured.",
         "- Targets (issue 12): lists and detail pages ≥ 150 req/s with p95 ≤ 100 ms; text search ≥ 60 req/s with "
-        f"p95 ≤ 200 ms; the dashboard ≥ 100 req/s, also with its figures computed on every request; every page "
+        f"p95 ≤ 200 ms; the dashboard ≥ 100 req/s, also with its figures read afresh on every request; every page "
         f"≥ {TIMES_STOCK}× the stock changelist; worker RSS ≤ {WORKER_MB} MB after the run; a 100,000-row CSV "
         f"streams with the worker under {CSV_WORKER_MB} MB; a 100,000-row XLSX in ≤ {XLSX_SECONDS} s. The "
         "project's tuned admin is measured for comparison, without a target of its own.",
         "- Each staff page twice: as the page cache serves it to a reader who saw it since the last write "
-        f'(agreements/page_cache.py), and "{RENDERED}", rendered on every request with the dashboard\'s figures '
-        "computed (a bench-only header bypasses both caches): the path of the first reader after any write. The "
+        f'(agreements/page_cache.py), and "{RENDERED}", rendered on every request with the figures '
+        "read afresh from the kept tallies (a bench-only header bypasses the page and figures caches): the path of "
+        "the first reader after any write. The "
         "targets are applied to both.",
         "- SQL queries: counted once per page in this process (Django's test client, after one warm-up request).",
         "",
