@@ -37,9 +37,18 @@ from agreements.people import credited_name
 from agreements.templatetags.documents import document_type
 from agreements.templatetags.tracker import NAV_SECTIONS, URGENT_STATES, roman
 
+# {(url name, script prefix): its URL}, for the links without arguments every page repeats (the header's).
+_plain_urls = {}
+
 
 def url(name, *args, **kwargs):
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    if args or kwargs:
+        return reverse(name, args=args or None, kwargs=kwargs or None)
+    key = (name, get_script_prefix())
+    found = _plain_urls.get(key)
+    if found is None:
+        found = _plain_urls[key] = reverse(name)
+    return found
 
 
 # {(url name, script prefix): the URL with "{}" for the id}, so that a row's links cost a format, not a reverse().
@@ -104,6 +113,14 @@ def choice_labels(model_label, field_name):
     return {value: str(label) for value, label in field.flatchoices}
 
 
+def floatformat(value, arg=-1):
+    """Django's |floatformat. A whole number shown with no decimals is written as it is, as Django writes it, without
+    its Decimal arithmetic: the percentages of every table row."""
+    if type(value) is int and arg in ("0u", "0"):
+        return str(value)
+    return defaultfilters.floatformat(value, arg)
+
+
 def deadline_cue(line, today):
     """The cue beside a line's deadline, coloured by its state; nothing once the line is closed (as tracker.py)."""
     if today is None:
@@ -143,7 +160,7 @@ def environment(**options):
     )
     env.filters.update(
         date=date,
-        floatformat=defaultfilters.floatformat,
+        floatformat=floatformat,
         intcomma=intcomma,
         truncatechars=defaultfilters.truncatechars,
         capfirst=defaultfilters.capfirst,
