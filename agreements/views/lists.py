@@ -10,12 +10,29 @@ from ..clock import local_today
 from ..filters import ActionLineFilter, AgreementFilter, MyActionLineFilter
 from ..jinja_env import render
 from ..pagination import CappedPaginator
+from ..table_rows import action_line_rows, agreement_rows
 
 PER_PAGE = 25
 
 
-def paginate(request, filterset):
-    paginator = CappedPaginator(filterset.qs, PER_PAGE)
+class TablePaginator(CappedPaginator):
+    """Counts the list's queryset and finds a deep page's ids as CappedPaginator does, on the list's own tables;
+    reads the page's rows through `read` (agreements/table_rows.py) instead of as model instances."""
+
+    def __init__(self, object_list, per_page, read):
+        super().__init__(object_list, per_page)
+        self.read = read
+
+    def rows(self, bottom, top):
+        if bottom < self.late_lookup_from:
+            return list(self.read(self.object_list)[bottom:top])
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        found = {row.pk: row for row in self.read(self.object_list.filter(pk__in=ids))}
+        return [found[pk] for pk in ids if pk in found]
+
+
+def paginate(request, filterset, read):
+    paginator = TablePaginator(filterset.qs, PER_PAGE, read)
     if paginator.is_capped and filterset.ranked:
         # Ranking means scoring every match before the first page: for a word found in 100,000 lines
         # that takes seconds. Past the cap the list keeps its usual order, which an index serves.
@@ -55,7 +72,7 @@ def action_line_filter(request, today):
 def agreement_list(request):
     today = local_today()
     filterset = agreement_filter(request, today)
-    page_obj = paginate(request, filterset)
+    page_obj = paginate(request, filterset, agreement_rows)
     context = list_context(filterset, page_obj, agreements=page_obj.object_list, today=today)
     return render(request, "agreements/agreement_list.html", context)
 
@@ -82,7 +99,7 @@ def agreement_export_xlsx(request):
 def action_line_list(request):
     today = local_today()
     filterset = action_line_filter(request, today)
-    page_obj = paginate(request, filterset)
+    page_obj = paginate(request, filterset, action_line_rows)
     lines = mark_hidden_agreements(page_obj.object_list, request.user)
     context = list_context(
         filterset, page_obj, action_lines=lines, today=today, reportable=reportable(request.user, lines)
@@ -116,7 +133,7 @@ def my_action_lines(request):
     today = local_today()
     queryset = MyActionLineFilter.rows(request.user).responsible(person)
     filterset = MyActionLineFilter(request.GET, queryset=queryset, today=today)
-    page_obj = paginate(request, filterset)
+    page_obj = paginate(request, filterset, action_line_rows)
     feed_url = request.build_absolute_uri(reverse("agreements:person_feed", args=[person.feed_token]))
     lines = mark_hidden_agreements(page_obj.object_list, request.user)
     context = list_context(
