@@ -4,6 +4,8 @@ from functools import cached_property
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 
+from . import search
+
 # The largest OFFSET PostgreSQL and SQLite take (a signed 64-bit integer): a page starting beyond it
 # cannot hold a row, and asking the database for it fails instead of finding nothing.
 MAX_OFFSET = 2**63 - 1
@@ -42,10 +44,12 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self):
         # COUNT(*) over a LIMITed subquery of bare ids: PostgreSQL stops after cap + 1 rows, and
-        # neither the order nor the annotations the page shows (rank, progress) are computed.
+        # neither the rank nor the other annotations the page shows (progress) are computed; in no order,
+        # except a text query's matches, counted in the list's order (search.counting_order).
         # Readers' clearance is a condition on the action line itself (its copy of the agreement's
         # confidentiality), so the count reads one table and stops at the cap whatever the filter.
-        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        ordering = search.counting_order(self.object_list)
+        return self.object_list.order_by(*ordering).values("pk")[: self.cap + 1].count()
 
     @property
     def is_capped(self):

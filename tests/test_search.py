@@ -6,10 +6,12 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agreements import search
 from agreements.models import ActionLine, Agreement, Person, ProgressUpdate, SectoralMeeting
+from agreements.pagination import CappedPaginator
 from agreements.search import sqlite as search_index
 from tests.conftest import require_service
 
@@ -277,3 +279,64 @@ def test_load_demo_leaves_the_index_right(viewer):
         assert indexed() == kept
     written = listed(viewer.get(ACTION_LINES, {"q": "formación"}), "action_lines")
     assert written and listed(viewer.get(ACTION_LINES, {"q": "formacion"}), "action_lines") == written
+
+
+# ---------- Counting a common word's matches ----------
+
+
+def counts_of(client, url, params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    counts = [query["sql"] for query in queries.captured_queries if query["sql"].startswith("SELECT COUNT(")]
+    assert len(counts) == 1, counts
+    return response, counts[0]
+
+
+@pytest.mark.parametrize(
+    ("url", "params", "order"),
+    [
+        (ACTION_LINES, {"q": "repuestos"}, '"agreements_actionline"."due_date" ASC, "agreements_actionline"."id" ASC'),
+        (
+            ACTION_LINES,
+            {"q": "repuestos", "sort": "-deadline"},
+            '"agreements_actionline"."due_date" DESC, "agreements_actionline"."id" DESC',
+        ),
+        (AGREEMENTS, {"q": "tractores"}, '"agreements_agreement"."id" DESC'),
+    ],
+)
+def test_a_text_querys_matches_are_counted_in_the_lists_order_and_never_ranked(viewer, report, url, params, order):
+    """Counted in no order, a common word's matches are whichever rows the table scan meets first: at a million
+    lines 1,001 open ones take 12,000 rows or 130,000, 10 ms or 120 ms, as the scan starts (search.counting_order).
+    In the list's order the count walks the index the page walks. The rank is never computed for the count."""
+    response, sql = counts_of(viewer, url, params)
+    assert response.context["paginator"].count >= 1
+    assert f"ORDER BY {order} LIMIT 1001" in sql, sql
+    assert "ts_rank" not in sql and "bm25" not in sql, sql
+
+
+def test_a_list_without_words_is_counted_in_no_order(viewer, report):
+    _, sql = counts_of(viewer, ACTION_LINES, {"status": "all"})
+    assert "ORDER BY" not in sql, sql
+
+
+def test_counting_order_is_the_lists_order_without_the_rank():
+    lines = ActionLine.objects.order_by("due_date", "id")
+    assert search.counting_order(lines) == ()
+    matches = search.search_action_lines(lines, "repuestos").order_by("-rank", "due_date", "id")
+    assert search.counting_order(matches) == ("due_date", "id")
+    assert search.counting_order(matches.order_by("-rank")) == ()
+
+
+def test_counted_in_order_the_count_and_the_cap_are_unchanged(viewer, report, monkeypatch):
+    # "Repuestos" is in one line's title; "estudios" in two: under the cap both are counted exactly, best first.
+    response, _ = counts_of(viewer, ACTION_LINES, {"q": "repuestos", "status": "all"})
+    assert response.context["paginator"].count == 1
+    response, _ = counts_of(viewer, ACTION_LINES, {"q": "estudios", "status": "all"})
+    assert (response.context["paginator"].count, response.context["filter"].ranked) == (2, True)
+    monkeypatch.setattr(CappedPaginator, "cap", 1)
+    response, _ = counts_of(viewer, ACTION_LINES, {"q": "estudios", "status": "all"})
+    assert response.context["paginator"].is_capped
+    assert [line.title for line in response.context["action_lines"]] == [
+        line.title for line in report["lines"] if line.title.startswith("Estudio")
+    ]
