@@ -18,6 +18,10 @@ def install(apps, schema_editor):
     ActionLine = apps.get_model("agreements", "ActionLine")
     # Naming the agreement in an UPDATE makes the trigger copy its session (and check the rest).
     ActionLine.objects.filter(session__isnull=True).update(agreement_id=models.F("agreement_id"))
+    if schema_editor.connection.vendor == "postgresql":
+        # The update queued deferred trigger events (the data version, the foreign keys); PostgreSQL refuses the
+        # session's index, created at the end of this migration, on a table with events pending, so run them now.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def drop_before_adding(apps, schema_editor):
