@@ -176,8 +176,10 @@ def dashboard(request):
     my_lines = []
     if person is not None:
         # The people responsible for a line are cleared for it: no clearance to ask.
-        mine = ActionLine.objects.open().responsible(person).select_related(*LINE_TABLE_RELATED)
-        my_lines = mark_hidden_agreements(mine.order_by("due_date", "id")[:MY_ITEMS_ON_DASHBOARD], user)
+        mine = carry_over.lines_with_carry_over(ActionLine.objects.open().responsible(person)).order_by(
+            "due_date", "id"
+        )
+        my_lines = mark_hidden_agreements(action_line_rows(mine)[:MY_ITEMS_ON_DASHBOARD], user)
     latest = (
         visible_progress_updates(user)
         .filter(action_line__in=lines)
@@ -251,12 +253,8 @@ def commission_detail(request, pk):
         session.open_count = found["open"]
         session.overdue_count = found["overdue"]
         session.progress = figures.mean_progress(found)
-    overdue = (
-        lines.overdue(today)
-        .filter(commission=commission)
-        .select_related(*LINE_TABLE_RELATED)
-        .order_by("due_date", "id")[:OVERDUE_ON_COMMISSION_PAGE]
-    )
+    overdue = carry_over.lines_with_carry_over(lines.overdue(today).filter(commission=commission))
+    overdue = action_line_rows(overdue.order_by("due_date", "id"))[:OVERDUE_ON_COMMISSION_PAGE]
     context = {
         "commission": commission,
         "parties": commission.parties.all(),
