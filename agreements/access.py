@@ -136,6 +136,20 @@ def resolved_action_lines(user):
     return ActionLine.objects.filter(condition if named is None else condition | named[1])
 
 
+def resolved_agreements(user):
+    """The agreements `user` sees, as `Agreement.objects.visible_to(user)`, their named ones read first (see
+    `resolved_action_lines`)."""
+    if is_secretariat(user):
+        return Agreement.objects.all()
+    named = named_clearance(user)
+    condition = Q(confidentiality__in=open_levels(user))
+    return Agreement.objects.filter(condition if named is None else condition | named[0])
+
+
+# Evidence sent with an update awaiting approval (or rejected) stays with the secretariat.
+APPROVED_EVIDENCE = Q(progress_update__isnull=True) | Q(progress_update__review=ProgressUpdate.Review.APPROVED)
+
+
 def visible_documents(user):
     """Documents follow what they belong to; session and meeting documents are internal."""
     documents = Document.objects.all()
@@ -146,9 +160,14 @@ def visible_documents(user):
     )
     if Level.INTERNAL in open_levels(user):
         allowed |= Q(session__isnull=False) | Q(meeting__isnull=False)
-    # Evidence sent with an update awaiting approval (or rejected) stays with the secretariat.
-    allowed &= Q(progress_update__isnull=True) | Q(progress_update__review=ProgressUpdate.Review.APPROVED)
-    return documents.filter(allowed)
+    return documents.filter(allowed & APPROVED_EVIDENCE)
+
+
+def documents_of_cleared(user, **owner):
+    """The documents of one agreement or action line whose page `user` was let into (get_*_for_user): they follow
+    what they belong to, so only the evidence rule is left to ask. `owner` is agreement=… or action_line=…."""
+    documents = Document.objects.filter(**owner)
+    return documents if is_secretariat(user) else documents.filter(APPROVED_EVIDENCE)
 
 
 def visible_progress_updates(user, updates=None):
@@ -227,7 +246,7 @@ def get_agreement_for_user(request, pk):
 
 def can_see_agreement(user, agreement_id):
     """For links from a line to its agreement: a line's responsible person may see the line, not always the rest."""
-    return Agreement.objects.visible_to(user).filter(pk=agreement_id).exists()
+    return resolved_agreements(user).filter(pk=agreement_id).exists()
 
 
 def can_report_progress(user, line):

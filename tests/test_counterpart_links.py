@@ -254,7 +254,10 @@ def test_pending_updates_and_their_evidence_are_hidden_from_others(client, make,
     viewer = make.user(groups=[roles.VIEWER])
     page = client_for(viewer).get(line.get_absolute_url())
     assert "Forty kits shipped" not in page.text
+    assert document.get_absolute_url() not in page.text  # nor its evidence among the line's documents
     assert client_for(viewer).get(document.get_absolute_url()).status_code == 404
+    editor = make.user(groups=[roles.EDITOR])
+    assert document.get_absolute_url() in client_for(editor).get(line.get_absolute_url()).text
 
 
 def test_an_expired_link_answers_410_and_changes_nothing(client, line, link):

@@ -210,8 +210,9 @@ def test_a_readers_levels_and_named_clearance_add_up_to_what_they_see(make, worl
             visible = set(model.objects.visible_to(user).values_list("pk", flat=True))
             assert not by_level & by_name, name
             assert by_level | by_name == visible, (name, model.__name__)
-        resolved = set(access.resolved_action_lines(user).values_list("pk", flat=True))
-        assert resolved == set(ActionLine.objects.visible_to(user).values_list("pk", flat=True)), name
+        for model, resolved in ((ActionLine, access.resolved_action_lines), (Agreement, access.resolved_agreements)):
+            expected = set(model.objects.visible_to(user).values_list("pk", flat=True))
+            assert set(resolved(user).values_list("pk", flat=True)) == expected, (name, model.__name__)
 
 
 def counted_from_rows(monkeypatch, compute):

@@ -19,6 +19,7 @@ from ..access import (
     can_manage_access,
     can_report_progress,
     can_see_agreement,
+    documents_of_cleared,
     get_action_line_for_user,
     get_agreement_for_user,
     get_commission_for_user,
@@ -27,6 +28,7 @@ from ..access import (
     mark_hidden_agreements,
     person_of,
     resolved_action_lines,
+    resolved_agreements,
     visible_documents,
     visible_progress_updates,
 )
@@ -340,7 +342,7 @@ def agreement_detail(request, pk):
     # As the lists read theirs: the table's rows, not model instances (agreements/table_rows.py).
     lines = carry_over.lines_with_carry_over(agreement.action_lines.all())
     lines = list(action_line_rows(lines.order_by(OPEN_FIRST, "due_date", "id")))
-    continues, continued_by = _carry_over_links(Agreement.objects.visible_to(user).select_related("session"), agreement)
+    continues, continued_by = _carry_over_links(resolved_agreements(user).select_related("session"), agreement)
     updates = (
         visible_progress_updates(user)
         .filter(action_line__agreement=agreement)
@@ -361,7 +363,7 @@ def agreement_detail(request, pk):
         "action_lines": lines,
         "updates": list(updates.order_by("-created_at", "-id")),
         "deadline_changes": list(changes.order_by("-changed_at", "-id")),
-        "documents": list(visible_documents(user).filter(agreement=agreement)),
+        "documents": list(documents_of_cleared(user, agreement=agreement)),
         "today": local_today(),
     }
     if can_manage_access(user):
@@ -375,9 +377,7 @@ def action_line_detail(request, pk):
     user = request.user
     # A line's responsible person may see the line of a restricted agreement, not the agreement's page.
     agreement_visible = can_see_agreement(user, line.agreement_id)
-    continues, continued_by = _carry_over_links(
-        ActionLine.objects.visible_to(user).select_related("agreement__session"), line
-    )
+    continues, continued_by = _carry_over_links(resolved_action_lines(user).select_related("agreement__session"), line)
     context = {
         "line": line,
         "crumbs": breadcrumbs_for({"request": request}, line, agreement_visible)["crumbs"],
@@ -393,7 +393,7 @@ def action_line_detail(request, pk):
             line.deadline_changes.select_related("changed_by__person__institution").order_by("-changed_at", "-id")
         ),
         "reminders": list(line.reminders.select_related("recipient__institution").order_by("-created_at", "-id")),
-        "documents": list(visible_documents(user).filter(action_line=line)),
+        "documents": list(documents_of_cleared(user, action_line=line)),
         "can_report": line.is_open and can_report_progress(user, line),
         "agreement_visible": agreement_visible,
         "today": local_today(),
