@@ -81,7 +81,10 @@ def test_editor_imports_the_demo_spreadsheet_previewed_applied_and_again_unchang
     agreements_before, lines_before = Agreement.objects.count(), ActionLine.objects.count()
     page = open_page("editor", language=language, width=width)
 
-    # From the main navigation to the upload page, and the template from there.
+    # From the main navigation to the upload page, and the template from there. On a phone the navigation is
+    # folded behind its "Menu" button.
+    if width == 375:
+        page.locator(".service-nav-toggle").click()
     page.locator(f'.service-nav a[href="{reverse("agreements:import_list")}"]').click()
     page.locator(f'#main a[href="{reverse("agreements:import_upload")}"]').click()
     with page.expect_download() as download:

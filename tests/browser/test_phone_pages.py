@@ -141,3 +141,32 @@ def test_record_pages_do_not_scroll_sideways_on_a_phone(open_page, live_server, 
         if violations:
             problems[f"{name} (axe)"] = violations
     assert not problems, "\n".join(f"{key}: {value}" for key, value in problems.items())
+
+
+@pytest.mark.parametrize("language", LOCALES)
+def test_the_main_navigation_folds_behind_a_menu_button_on_a_phone(open_page, live_server, demo, language):
+    page = open_page("editor", language=language, width=PHONE["width"])
+    page.set_viewport_size(PHONE)
+    assert page.goto(live_server.url + reverse("agreements:agreement_list")).status == 200
+    toggle, links = page.locator(".service-nav-toggle"), page.locator("#service-nav-links")
+    assert toggle.is_visible() and not links.is_visible()
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert toggle.inner_text().strip() == {"en": "Menu", "es": "Menú"}[language]
+    # Folded, the navigation is one line, and the page's heading is within the first 40% of the screen (unfolded,
+    # the links alone took about 230 px).
+    assert page.locator(".service-nav").bounding_box()["height"] < 60
+    assert page.locator("h1").bounding_box()["y"] < PHONE["height"] * 0.4
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true" and links.is_visible()
+    assert links.locator('a[aria-current="page"]').get_attribute("href") == reverse("agreements:agreement_list")
+    screenshot(page, f"phone-menu-open-{language}")
+    assert serious_violations(page) == []
+    toggle.click()
+    assert not links.is_visible()
+
+
+def test_the_main_navigation_shows_its_links_on_a_desktop(open_page, live_server, demo):
+    page = open_page("editor", width=1280)
+    page.goto(live_server.url + reverse("agreements:agreement_list"))
+    assert not page.locator(".service-nav-toggle").is_visible()
+    assert page.locator("#service-nav-links").is_visible()
