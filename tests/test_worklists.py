@@ -166,3 +166,18 @@ def test_agreement_page_lists_open_lines_before_done_and_cancelled_ones(client, 
     client.force_login(editor)
     response = client.get(agreement.get_absolute_url())
     assert titles(response) == ["Late", "Due later", "Done long ago", "Cancelled"]
+
+
+def test_my_items_call_the_reader_you_where_every_row_would_repeat_their_name(client, focal, worklist, make):
+    other = make.person("Pedro Ochoa")
+    make.action_line(
+        title="Shared", due_date=TODAY + 9 * DAY, responsible_person=other, counterpart_person=focal.person
+    )
+    client.force_login(focal)
+    mine = client.get(MINE).text
+    assert "Ana Torres" not in mine.split("<tbody>")[1]  # the lead above the table still names them
+    assert mine.count("Our side:</span>\n  you") == 3  # their three open lines on our side
+    assert mine.count("Counterpart:</span>\n  you") == 2  # and the two where they are the counterpart
+    assert "Pedro Ochoa" in mine
+    # The lists name everyone, the reader too.
+    assert "Ana Torres" in client.get(ACTION_LINES).text.split("<tbody>")[1]
