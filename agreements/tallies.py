@@ -11,17 +11,21 @@ they count (a reader sees figures and rows of the same commit, and a rolled-back
 
 A line's class is `done`, `cancelled`, or, open, `overdue` when due before the boundary day and `open` from it on.
 Time moves lines from open to overdue without a write, so readers correct the tallied figures with the open lines
-due between the boundary and the day they ask about (`moving()`, a range of the open lines' deadline index, empty
-once the boundary is today), and the first reader of a day moves the boundary to today (`advance()`), moving those
-lines between the classes. The triggers take a shared advisory lock before reading the boundary and advance() an
-exclusive one, tried and never waited for, so no writer counts with a boundary that is being moved.
+due between the boundary and the day they ask about (see "Reading" below: a range of the open lines' deadline
+index, empty once the boundary is today), and the first reader of a day moves the boundary to today (`advance()`),
+moving those lines between the classes. The triggers take a shared advisory lock before reading the boundary and
+advance() an exclusive one, tried and never waited for, so no writer counts with a boundary that is being moved.
 
 The triggers are per statement, with transition tables: an import of 10,000 lines, or the benchmark's COPY, adds
 one grouped row per key; a statement that changes nothing counted (a title, a description) writes no tally row,
-so writers do not queue behind one another on them. The level (`confidentiality`), commission, sector and session
-are the line's own copies (agreements/placement.py), so moving an agreement moves its lines' figures through the
-cascade of those copies. PostgreSQL only: on SQLite (`make run`) the figures are counted from the rows
-(agreements/views/figures.py), which is also how the tests check these (`differences()`).
+so writers do not queue behind one another on them. A write that does change a figure holds its tally rows until
+it commits: two transactions changing the figures of the same session, sector or person take turns, the second
+waiting for the first to commit (an import holds them for its length).
+
+The level (`confidentiality`), commission, sector and session are the line's own copies (agreements/placement.py),
+so moving an agreement moves its lines' figures through the cascade of those copies. PostgreSQL only: on SQLite
+(`make run`) the figures are counted from the rows (agreements/views/figures.py), which is also how the tests check
+these (`differences()`, and tests/test_tallies.py).
 """
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -111,7 +115,8 @@ def _line_changes(table, sign):
 
 def _line_upserts(changes):
     """Statements adding `changes` (SQL of signed line changes) to the line tallies. The sums are grouped first,
-    so each key is written once, and keys whose changes cancel out are not written at all."""
+    so each key is written once, and keys whose changes cancel out are not written at all. Rows are written in key
+    order, so that two statements adding to the same rows lock them in the same order and cannot deadlock."""
     by_level = {level: f"COALESCE(SUM(sign) FILTER (WHERE level = '{level}'), 0)" for level in LEVELS}
     return [
         f"""
@@ -119,6 +124,7 @@ def _line_upserts(changes):
         INSERT INTO {LINES_BY_SESSION} AS tally (level, commission_id, session_id, class, lines, percent_sum)
         SELECT level, commission_id, session_id, class, SUM(sign), SUM(sign * percent) FROM changes
          GROUP BY level, commission_id, session_id, class HAVING SUM(sign) <> 0 OR SUM(sign * percent) <> 0
+         ORDER BY commission_id, session_id, level, class
         ON CONFLICT (commission_id, session_id, level, class) DO UPDATE
            SET lines = tally.lines + EXCLUDED.lines, percent_sum = tally.percent_sum + EXCLUDED.percent_sum
         """,
@@ -127,6 +133,7 @@ def _line_upserts(changes):
         INSERT INTO {LINES_BY_SECTOR} AS tally (level, sector_id, class, lines, percent_sum)
         SELECT level, sector_id, class, SUM(sign), SUM(sign * percent) FROM changes
          GROUP BY level, sector_id, class HAVING SUM(sign) <> 0 OR SUM(sign * percent) <> 0
+         ORDER BY sector_id, level, class
         ON CONFLICT (sector_id, level, class) DO UPDATE
            SET lines = tally.lines + EXCLUDED.lines, percent_sum = tally.percent_sum + EXCLUDED.percent_sum
         """,
@@ -136,6 +143,7 @@ def _line_upserts(changes):
         SELECT person_id, {", ".join(by_level.values())} FROM changes
          WHERE class = '{OVERDUE}' AND person_id IS NOT NULL
          GROUP BY person_id HAVING {" OR ".join(f"{total} <> 0" for total in by_level.values())}
+         ORDER BY person_id
         ON CONFLICT (person_id) DO UPDATE
            SET {", ".join(f"{level} = tally.{level} + EXCLUDED.{level}" for level in LEVELS)}
         """,
@@ -148,6 +156,7 @@ def _agreement_upsert(changes):
         INSERT INTO {AGREEMENTS} AS tally (level, commission_id, session_id, status, agreements)
         SELECT level, commission_id, session_id, status, SUM(sign) FROM changes
          GROUP BY level, commission_id, session_id, status HAVING SUM(sign) <> 0
+         ORDER BY commission_id, session_id, level, status
         ON CONFLICT (commission_id, session_id, level, status) DO UPDATE
            SET agreements = tally.agreements + EXCLUDED.agreements
         """
