@@ -297,14 +297,6 @@ def keep_near(stored, today, using=DEFAULT_DB_ALIAS):
         advance(today, using)
 
 
-def moving_range(stored, today):
-    """(first day, day after the last, sign): the open lines due in that range are overdue on `today` but tallied
-    as open (sign 1, the boundary is behind), or tallied as overdue but not overdue on `today` (sign -1)."""
-    if stored <= today:
-        return stored, today, 1
-    return today, stored, -1
-
-
 def advance(today, using=DEFAULT_DB_ALIAS):
     """Move the boundary to `today`, moving the lines due in between from one class to the other. Does nothing
     (and returns False) inside a transaction, where the move would wait for its end, or while a writer holds the
@@ -320,7 +312,8 @@ def advance(today, using=DEFAULT_DB_ALIAS):
         stored = cursor.fetchone()[0]
         if stored == today:
             return True
-        first, last, _ = moving_range(stored, today)
+        # The lines due between the old boundary and the new one, whichever is earlier, change class.
+        first, last = sorted((stored, today))
         moving = f"""
                 SELECT * FROM {ActionLine._meta.db_table}, (SELECT %(today)s::date AS boundary) AS new
                  WHERE status IN ({_OPEN_SQL}) AND due_date >= %(first)s AND due_date < %(last)s
@@ -363,8 +356,9 @@ def _one_row(sql, params, using):
         return cursor.fetchone()
 
 
-def _json_rows(select):
-    return f"(SELECT COALESCE(json_agg(json_build_array({select[0]})), '[]') FROM ({select[1]}) AS rows)"
+def _json_rows(columns, query):
+    """A subquery giving the rows of `query` as one JSON array of [columns…], read in the same statement."""
+    return f"(SELECT COALESCE(json_agg(json_build_array({columns})), '[]') FROM ({query}) AS rows)"
 
 
 def dashboard(levels, today, soon_until, using=DEFAULT_DB_ALIAS):
@@ -372,17 +366,13 @@ def dashboard(levels, today, soon_until, using=DEFAULT_DB_ALIAS):
     "today": n, "soon": n} over `levels`; the correction is what to add to the tallied overdue lines."""
     params = {"levels": list(levels), "today": today, "soon": soon_until}
     sectors = _json_rows(
-        (
-            "sector_id, class, lines, percent_sum",
-            f"SELECT sector_id, class, SUM(lines) AS lines, SUM(percent_sum) AS percent_sum FROM {LINES_BY_SECTOR} "
-            "WHERE level = ANY(%(levels)s) GROUP BY sector_id, class",
-        )
+        "sector_id, class, lines, percent_sum",
+        f"SELECT sector_id, class, SUM(lines) AS lines, SUM(percent_sum) AS percent_sum FROM {LINES_BY_SECTOR} "
+        "WHERE level = ANY(%(levels)s) GROUP BY sector_id, class",
     )
     agreements = _json_rows(
-        (
-            "status, n",
-            f"SELECT status, SUM(agreements) AS n FROM {AGREEMENTS} WHERE level = ANY(%(levels)s) GROUP BY status",
-        )
+        "status, n",
+        f"SELECT status, SUM(agreements) AS n FROM {AGREEMENTS} WHERE level = ANY(%(levels)s) GROUP BY status",
     )
     near = f"""
         (SELECT json_build_array(COUNT(*) FILTER (WHERE due_date = %(today)s),
@@ -406,30 +396,23 @@ def dashboard(levels, today, soon_until, using=DEFAULT_DB_ALIAS):
 
 
 def lines_by_session(levels, today, commission_id=None, using=DEFAULT_DB_ALIAS):
-    """([(commission, session, class, lines, percent sum)], [(commission, session, overdue correction)]) over
-    `levels`, for one commission or all."""
+    """{"lines": [(commission, session, class, lines, percent sum)], "overdue_corrections": [(commission, session,
+    n)], "agreements": [(commission, session, status, n)]} over `levels`, for one commission or all."""
     params = {"levels": list(levels), "today": today, "commission": commission_id}
     one = "" if commission_id is None else "AND commission_id = %(commission)s"
     tallied = _json_rows(
-        (
-            "commission_id, session_id, class, lines, percent_sum",
-            "SELECT commission_id, session_id, class, SUM(lines) AS lines, SUM(percent_sum) AS percent_sum "
-            f"FROM {LINES_BY_SESSION} WHERE level = ANY(%(levels)s) {one} GROUP BY commission_id, session_id, class",
-        )
+        "commission_id, session_id, class, lines, percent_sum",
+        "SELECT commission_id, session_id, class, SUM(lines) AS lines, SUM(percent_sum) AS percent_sum "
+        f"FROM {LINES_BY_SESSION} WHERE level = ANY(%(levels)s) {one} GROUP BY commission_id, session_id, class",
     )
     corrections = _json_rows(
-        (
-            "commission_id, session_id, n",
-            f"SELECT commission_id, session_id, SUM({_SIGNED}) AS n {_BETWEEN} {one} "
-            "GROUP BY commission_id, session_id",
-        )
+        "commission_id, session_id, n",
+        f"SELECT commission_id, session_id, SUM({_SIGNED}) AS n {_BETWEEN} {one} GROUP BY commission_id, session_id",
     )
     agreements = _json_rows(
-        (
-            "commission_id, session_id, status, n",
-            "SELECT commission_id, session_id, status, SUM(agreements) AS n "
-            f"FROM {AGREEMENTS} WHERE level = ANY(%(levels)s) {one} GROUP BY commission_id, session_id, status",
-        )
+        "commission_id, session_id, status, n",
+        "SELECT commission_id, session_id, status, SUM(agreements) AS n "
+        f"FROM {AGREEMENTS} WHERE level = ANY(%(levels)s) {one} GROUP BY commission_id, session_id, status",
     )
     boundary, lines, corrections, agreements = _one_row(
         f"SELECT {_STORED}, {tallied}, {corrections}, {agreements}", params, using

@@ -101,12 +101,8 @@ def _add(total, part):
     return total
 
 
-def _is_open(line):
-    return line.status in OPEN_STATUSES
-
-
 def _is_overdue(line, today):
-    return line.status in OPEN_STATUSES and line.due_date < today
+    return line_class(line, today) == tallies.OVERDUE
 
 
 def dashboard(user, today):
@@ -162,14 +158,12 @@ def _dashboard_tallied(levels, today):
     lines = figures["lines"]
     still_open = 0
     for sector, kind, count, percent_sum in found["sectors"]:
-        if kind != tallies.CANCELLED:
-            _add(figures["sectors"], {sector: {"count": count, "percent_sum": percent_sum}})
-        if kind == tallies.DONE:
-            lines[State.DONE] += count
-        elif kind in (tallies.OVERDUE, tallies.OPEN):
-            still_open += count
-            if kind == tallies.OVERDUE:
-                lines[State.OVERDUE] += count
+        counted = _session_figures(kind, count, percent_sum)
+        if counted["counted"]:
+            _add(figures["sectors"], {sector: {"count": counted["counted"], "percent_sum": counted["percent_sum"]}})
+        lines[State.DONE] += counted["done"]
+        lines[State.OVERDUE] += counted["overdue"]
+        still_open += counted["open"]
     lines[State.OVERDUE] += found["overdue_correction"]
     lines[State.TODAY], lines[State.SOON] = found["today"], found["soon"]
     lines[State.LATER] = still_open - lines[State.OVERDUE] - lines[State.TODAY] - lines[State.SOON]
@@ -177,35 +171,18 @@ def _dashboard_tallied(levels, today):
     return figures
 
 
-COMMISSION_FIGURES = ("agreement_count", "open_count", "overdue_count")
+SESSION_FIGURES = ("agreements", "total", "open", "overdue", "done", "percent_sum", "counted")
 
 
 def per_commission(user, today):
     """{commission id: agreement, open and overdue counts}."""
-    levels, rows = _parts(user)
-    counts = defaultdict(lambda: dict.fromkeys(COMMISSION_FIGURES, 0))
-    if levels:
-        found = tallies.lines_by_session(levels, today)
-        tallies.keep_near(found["boundary"], today)
-        for commission, _session, _status, count in found["agreements"]:
-            counts[commission]["agreement_count"] += count
-        for commission, _session, kind, count, _percent in found["lines"]:
-            if kind in (tallies.OVERDUE, tallies.OPEN):
-                counts[commission]["open_count"] += count
-            if kind == tallies.OVERDUE:
-                counts[commission]["overdue_count"] += count
-        for commission, _session, correction in found["overdue_corrections"]:
-            counts[commission]["overdue_count"] += correction
-    for agreement in rows.agreements:
-        counts[agreement.commission_id]["agreement_count"] += 1
-    for line in rows.lines:
-        if _is_open(line):
-            counts[line.commission_id]["open_count"] += 1
-            counts[line.commission_id]["overdue_count"] += _is_overdue(line, today)
+    counts = defaultdict(lambda: dict.fromkeys(("agreement_count", "open_count", "overdue_count"), 0))
+    for (commission, _session), found in _by_session(user, today).items():
+        _add(
+            counts[commission],
+            {"agreement_count": found["agreements"], "open_count": found["open"], "overdue_count": found["overdue"]},
+        )
     return dict(counts)
-
-
-SESSION_FIGURES = ("agreements", "total", "open", "overdue", "done", "percent_sum", "counted")
 
 
 def per_session(user, commission_id, today):
@@ -214,25 +191,37 @@ def per_session(user, commission_id, today):
     Progress is kept as a sum and a count of the lines not cancelled, so that a commission's total
     is the sum of its sessions' rather than another pass over its lines.
     """
+    return {session: found for (_commission, session), found in _by_session(user, today, commission_id).items()}
+
+
+def _by_session(user, today, commission_id=None):
+    """{(commission id, session id): SESSION_FIGURES} for one commission or all: the tallies over the reader's
+    levels, corrected for the days since their boundary, plus the reader's named rows classed on `today`."""
     levels, rows = _parts(user)
     sessions = defaultdict(lambda: dict.fromkeys(SESSION_FIGURES, 0))
     if levels:
         found = tallies.lines_by_session(levels, today, commission_id)
         tallies.keep_near(found["boundary"], today)
-        for _commission, session, _status, count in found["agreements"]:
-            sessions[session]["agreements"] += count
-        for _commission, session, kind, count, percent_sum in found["lines"]:
-            _add(sessions[session], _session_figures(kind, count, percent_sum))
-        for _commission, session, correction in found["overdue_corrections"]:
-            sessions[session]["overdue"] += correction
-    for agreement in rows.agreements:
-        if agreement.commission_id == commission_id:
-            sessions[agreement.session_id]["agreements"] += 1
-    for line in rows.lines:
-        if line.commission_id == commission_id:
-            kind = tallies.OVERDUE if _is_overdue(line, today) else tallies.OPEN if _is_open(line) else line.status
-            _add(sessions[line.session_id], _session_figures(kind, 1, line.percent_complete))
+        for commission, session, _status, count in found["agreements"]:
+            sessions[commission, session]["agreements"] += count
+        for commission, session, kind, count, percent_sum in found["lines"]:
+            _add(sessions[commission, session], _session_figures(kind, count, percent_sum))
+        for commission, session, correction in found["overdue_corrections"]:
+            sessions[commission, session]["overdue"] += correction
+    wanted = (lambda row: True) if commission_id is None else (lambda row: row.commission_id == commission_id)
+    for agreement in filter(wanted, rows.agreements):
+        sessions[agreement.commission_id, agreement.session_id]["agreements"] += 1
+    for line in filter(wanted, rows.lines):
+        figures = _session_figures(line_class(line, today), 1, line.percent_complete)
+        _add(sessions[line.commission_id, line.session_id], figures)
     return dict(sessions)
+
+
+def line_class(line, today):
+    """A line's class in the tallies (agreements/tallies.py agreements_tally_class), with today as the boundary."""
+    if line.status not in OPEN_STATUSES:
+        return line.status
+    return tallies.OVERDUE if line.due_date < today else tallies.OPEN
 
 
 def _session_figures(kind, count, percent_sum):
