@@ -15,6 +15,8 @@ digests. Querysets use `agreement_condition` / `action_line_condition` (through 
 single objects use the `get_*_for_user` helpers, which 404 on what the user may not see.
 """
 
+from typing import NamedTuple
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -93,9 +95,16 @@ def action_line_condition(user, prefix=""):
     return condition
 
 
+class NamedClearance(NamedTuple):
+    """Conditions on agreements and on action lines: what a user is named for, beyond their open levels."""
+
+    agreements: Q
+    action_lines: Q
+
+
 def named_clearance(user):
     """What `user` sees beyond the levels open to every reader of their kind, because they are named: on an access
-    list, as coordinator, as a line's responsible person. (agreements Q, action lines Q), each excluding the open
+    list, as coordinator, as a line's responsible person. A NamedClearance, each condition excluding the open
     levels, or None when the user is named nowhere or sees everything.
 
     The same rule as the conditions above, split so that figures kept per level (agreements/tallies.py) and a count
@@ -122,28 +131,27 @@ def _named_clearance(user):
         lines |= Q(agreement_id__in=list(coordinated))
         lines |= Q(responsible_person_id=person.pk) | Q(counterpart_person_id=person.pk)
     beyond = ~Q(confidentiality__in=open_levels(user))
-    return agreements & beyond, lines & beyond
+    return NamedClearance(agreements & beyond, lines & beyond)
 
 
 def resolved_action_lines(user):
     """The lines `user` sees, as `ActionLine.objects.visible_to(user)`, with the agreements they are named for read
     first (`named_clearance`): a condition of levels and a few ids, which PostgreSQL plans in a fraction of the
     time of the rule's subqueries. For pages that ask several questions of the same reader's lines."""
-    if is_secretariat(user):
-        return ActionLine.objects.all()
-    named = named_clearance(user)
-    condition = Q(confidentiality__in=open_levels(user))
-    return ActionLine.objects.filter(condition if named is None else condition | named[1])
+    return _resolved(ActionLine, user, "action_lines")
 
 
 def resolved_agreements(user):
-    """The agreements `user` sees, as `Agreement.objects.visible_to(user)`, their named ones read first (see
-    `resolved_action_lines`)."""
+    """The agreements `user` sees, as `Agreement.objects.visible_to(user)`, read as `resolved_action_lines`."""
+    return _resolved(Agreement, user, "agreements")
+
+
+def _resolved(model, user, kind):
     if is_secretariat(user):
-        return Agreement.objects.all()
-    named = named_clearance(user)
+        return model.objects.all()
     condition = Q(confidentiality__in=open_levels(user))
-    return Agreement.objects.filter(condition if named is None else condition | named[0])
+    named = named_clearance(user)
+    return model.objects.filter(condition if named is None else condition | getattr(named, kind))
 
 
 # Evidence sent with an update awaiting approval (or rejected) stays with the secretariat.

@@ -204,9 +204,9 @@ def test_a_readers_levels_and_named_clearance_add_up_to_what_they_see(make, worl
             assert named is None
             continue
         levels = access.open_levels(user)
-        for model, index in ((Agreement, 0), (ActionLine, 1)):
+        for model, kind in ((Agreement, "agreements"), (ActionLine, "action_lines")):
             by_level = set(model.objects.filter(confidentiality__in=levels).values_list("pk", flat=True))
-            by_name = set(model.objects.filter(named[index]).values_list("pk", flat=True)) if named else set()
+            by_name = set(model.objects.filter(getattr(named, kind)).values_list("pk", flat=True)) if named else set()
             visible = set(model.objects.visible_to(user).values_list("pk", flat=True))
             assert not by_level & by_name, name
             assert by_level | by_name == visible, (name, model.__name__)

@@ -88,7 +88,9 @@ def _split(user, using):
     named = named_clearance(user)
     if named is None:
         return open_levels(user), Rows()
-    return open_levels(user), Rows(Agreement.objects.filter(named[0]), ActionLine.objects.filter(named[1]))
+    return open_levels(user), Rows(
+        Agreement.objects.filter(named.agreements), ActionLine.objects.filter(named.action_lines)
+    )
 
 
 def _add(total, part):

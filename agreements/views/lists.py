@@ -15,24 +15,9 @@ from ..table_rows import action_line_rows, agreement_rows
 PER_PAGE = 25
 
 
-class TablePaginator(CappedPaginator):
-    """Counts the list's queryset and finds a deep page's ids as CappedPaginator does, on the list's own tables;
-    reads the page's rows through `read` (agreements/table_rows.py) instead of as model instances."""
-
-    def __init__(self, object_list, per_page, read):
-        super().__init__(object_list, per_page)
-        self.read = read
-
-    def rows(self, bottom, top):
-        if bottom < self.late_lookup_from:
-            return list(self.read(self.object_list)[bottom:top])
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        found = {row.pk: row for row in self.read(self.object_list.filter(pk__in=ids))}
-        return [found[pk] for pk in ids if pk in found]
-
-
 def paginate(request, filterset, read):
-    paginator = TablePaginator(filterset.qs, PER_PAGE, read)
+    # The page's rows as the tables read them (agreements/table_rows.py), not as model instances.
+    paginator = CappedPaginator(filterset.qs, PER_PAGE, read=read)
     if paginator.is_capped and filterset.ranked:
         # Ranking means scoring every match before the first page: for a word found in 100,000 lines
         # that takes seconds. Past the cap the list keeps its usual order, which an index serves.

@@ -147,7 +147,7 @@ def _your_commissions(user, today):
     followed = list(Follow.objects.filter(user=user).values_list("agreement_id", flat=True))
     if not followed:
         return []
-    followed = Agreement.objects.visible_to(user).filter(pk__in=followed)
+    followed = resolved_agreements(user).filter(pk__in=followed)
     commissions = list(Commission.objects.filter(pk__in=followed.values("commission")).order_by("name"))
     if not commissions:
         return []
