@@ -130,7 +130,7 @@ def test_a_write_that_changes_nothing_counted_writes_no_tally_row(world):
     assert versions() != before
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_advance_moves_the_boundary_and_the_lines_due_in_between(make):
     meeting = make.meeting()
     public = make.agreement(meeting, confidentiality="public")
@@ -147,7 +147,7 @@ def test_advance_moves_the_boundary_and_the_lines_due_in_between(make):
         )
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_advance_gives_way_to_a_writer_and_the_writer_counts_with_the_boundary_it_sees(make, settings):
     line = make.action_line(due_date=TODAY, status="in_progress", percent_complete=10)
     assert tallies.advance(TODAY - DAY)
@@ -245,7 +245,7 @@ def test_figures_from_the_tallies_are_the_figures_counted_from_the_rows(make, wo
                 assert compute() == counted_from_rows(monkeypatch, compute), (name, today)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_truncated_table_empties_its_tallies(make):
     make.action_line(due_date=TODAY - DAY, status="in_progress", responsible_person=make.person("Ana"))
     assert tallied("COUNT(*)", tallies.LINES_BY_SECTOR) == tallied("COUNT(*)", tallies.OWNERS) == 1
@@ -266,7 +266,7 @@ def test_check_tallies_finds_a_drifted_figure_and_repairs_it(world):
     assert_kept()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_filled_database_migrates_to_kept_figures_and_back(make):
     """The session copy is filled by an UPDATE, whose deferred trigger events must not stop the migration's own
     index on the same table; going back and forth leaves the copies and the figures right."""
