@@ -231,6 +231,14 @@ class ActionLine(models.Model):
                 condition=Q(status__in=OPEN_STATUSES),
                 name="action_line_open_comm_due",
             ),
+            # The same by responsible person: the dashboard counts the overdue open lines of the few people who
+            # can be on top of its list of owners (agreements/views/figures.py overdue_by_owner).
+            models.Index(
+                fields=["responsible_person", "due_date"],
+                include=["counterpart_person", "confidentiality"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="action_line_open_person_due",
+            ),
             # The dashboard's and the commission list's counts by status, deadline, sector and commission, read
             # from the index alone: it is a tenth of the table, and it carries what a reader's clearance asks of a
             # line (its copy of the agreement's confidentiality, its responsible people, its agreement).

@@ -35,6 +35,7 @@ from ..access import (
 from ..clock import local_today
 from ..following.follows import is_following
 from ..jinja_env import render as render_jinja2
+from ..kept_plans import kept_plans, rows_by_ids
 from ..models import OPEN_STATUSES, ActionLine, Agreement, Commission, DeadlineChange, Follow, ProgressUpdate, Session
 from ..table_rows import action_line_rows
 from ..templatetags.tracker import breadcrumbs_for
@@ -181,13 +182,14 @@ def dashboard(request):
         mine = carry_over.lines_with_carry_over(ActionLine.objects.open().responsible(person)).order_by(
             "due_date", "id"
         )
-        my_lines = mark_hidden_agreements(action_line_rows(mine)[:MY_ITEMS_ON_DASHBOARD], user)
+        my_lines = mark_hidden_agreements(rows_by_ids(mine, 0, MY_ITEMS_ON_DASHBOARD, action_line_rows), user)
     latest = (
         visible_progress_updates(user)
         .filter(action_line__in=lines)
         .select_related("action_line__agreement", "author__person__institution", "reported_by")
-        .order_by("-created_at", "-id")[:LATEST_UPDATES_ON_DASHBOARD]
+        .order_by("-created_at", "-id")
     )
+    latest = rows_by_ids(latest, 0, LATEST_UPDATES_ON_DASHBOARD)
     context = {
         "today": today,
         "agreement_chart": charts.bar_chart(_agreement_status_bars(totals["agreements"])),
@@ -256,7 +258,7 @@ def commission_detail(request, pk):
         session.overdue_count = found["overdue"]
         session.progress = figures.mean_progress(found)
     overdue = carry_over.lines_with_carry_over(lines.overdue(today).filter(commission=commission))
-    overdue = action_line_rows(overdue.order_by("due_date", "id"))[:OVERDUE_ON_COMMISSION_PAGE]
+    overdue = rows_by_ids(overdue.order_by("due_date", "id"), 0, OVERDUE_ON_COMMISSION_PAGE, action_line_rows)
     context = {
         "commission": commission,
         "parties": commission.parties.all(),
@@ -336,6 +338,8 @@ def _mean_progress(lines):
     return sum(percents) / len(percents) if percents else None
 
 
+# Every statement of an object page looks rows up by the object's id: their plans can be kept.
+@kept_plans()
 def agreement_detail(request, pk):
     agreement = get_agreement_for_user(request, pk)
     user = request.user
@@ -372,6 +376,7 @@ def agreement_detail(request, pk):
     return render_jinja2(request, "agreements/agreement_detail.html", context)
 
 
+@kept_plans()
 def action_line_detail(request, pk):
     line = get_action_line_for_user(request, pk)
     user = request.user
