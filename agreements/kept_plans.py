@@ -17,6 +17,7 @@ keeps the KEPT statements used last; the others are deallocated.
 
 import datetime
 import decimal
+import hashlib
 import itertools
 import re
 import uuid
@@ -28,8 +29,6 @@ from django.db import DatabaseError, connection
 KEPT = 100
 PLACEHOLDER = re.compile(r"%([%s])")
 PREPARABLE = ("SELECT", "WITH")
-# Names unique in this process: a connection opened anew starts with no statements under any name.
-SERIAL = itertools.count(1)
 
 
 # Parameters typed as psycopg2 would have written their values into the statement, so that a value selected as is
@@ -106,6 +105,12 @@ def _run(db, sql):
     return True
 
 
+def _exists(db, name):
+    with db.connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_prepared_statements WHERE name = %s", [name])
+        return cursor.fetchone() is not None
+
+
 def prepared_name(db, sql, params):
     """The name `sql` is prepared under on this connection, preparing it now if needed; None if it cannot be."""
     kept = statements_of(db)
@@ -115,9 +120,12 @@ def prepared_name(db, sql, params):
     if name is not None:
         kept.names.move_to_end(key)
         return name
-    name = f"kept_plan_{next(SERIAL)}"
+    # Named after what it is, so that a name means one statement whoever prepared it: a pooler in front of
+    # PostgreSQL may hand this connection's statements to another client, or another client's to this one.
+    name = "kept_plan_" + hashlib.sha256(repr(key).encode()).hexdigest()[:32]
     declared = f"({', '.join(types)})" if types else ""
-    if not _run(db, f"PREPARE {name}{declared} AS {numbered(sql) if params else sql}"):
+    prepared = _run(db, f"PREPARE {name}{declared} AS {numbered(sql) if params else sql}")
+    if not prepared and not _exists(db, name):
         return None
     kept.names[key] = name
     if len(kept.names) > KEPT:

@@ -45,8 +45,9 @@ def stock_rate(results):
 def page_rows(results):
     baseline = stock_rate(results)
     lines = [
-        "| page | req/s | p50 ms | p95 ms | SQL queries | × stock admin | worker RSS MB | URL |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| page | req/s | p50 ms | p95 ms | SQL queries | × stock admin | CPU ms/request: app · PostgreSQL "
+        "| worker RSS MB | URL |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for result in results:
         goal = GOALS[result.target.kind]
@@ -56,11 +57,12 @@ def page_rows(results):
             times = at_least(result.rate / baseline, TIMES_STOCK, f"{result.rate / baseline:.0f}×")
         queries = "—" if result.queries is None else str(result.queries)
         memory = "—" if result.worker_rss_mb is None else f"{result.worker_rss_mb:.0f}"
+        split = "—" if result.cpu is None else f"{result.cpu.app_ms:.1f} · {result.cpu.database_ms:.1f}"
         failed = f" ({result.non2xx} non-2xx, {result.errors} errors)" if result.non2xx or result.errors else ""
         lines.append(
             f"| {result.target.label}{failed} | {at_least(result.rate, goal.rate, f'{result.rate:.1f}')} "
             f"| {result.p50_ms:.0f} | {at_most(result.p95_ms, goal.p95_ms, f'{result.p95_ms:.0f}')} | {queries} "
-            f"| {times} | {memory} | `{result.target.path}` |"
+            f"| {times} | {split} | {memory} | `{result.target.path}` |"
         )
     return "\n".join(lines)
 
@@ -68,29 +70,34 @@ def page_rows(results):
 # What to do next about a page short of its target, by kind of page and whether it was rendered afresh.
 NEXT_STEPS = {
     ("dashboard", True): "Its figures come from the tallies the database keeps (agreements/tallies.py), a few "
-    "small statements; what is left is the page's own Python, listed here: the reader's clearance resolved, the ORM "
-    "building a dozen queries (their own lines, the latest updates, the top owners, the lines due soon) and the "
-    "Jinja2 rendering. Next: those per-reader parts read as values() rather than model instances, and the reader's "
-    "named rows kept per data version.",
-    ("list", True): "Rendering costs the Python listed here. Next: the rows as values() dicts rather than model "
-    "instances, the reader's permissions, groups and person in one query, and a middleware path without the "
-    "history and lockout middleware on pages that do not need them.",
+    "small statements, and its owners are counted before they are named; what is left is about 18 queries and "
+    "the page's own Python, listed here: the reader's clearance resolved, the ORM building those queries and the "
+    "Jinja2 rendering. Next: the reader's named rows and named clearance read in one statement and kept per data "
+    "version, and the parts that are the same for every reader of a level (due soon, latest updates) kept per "
+    "level rather than per reader.",
+    ("list", True): "Most of the time is the app's Python (see the CPU column): the filter set and the clearance "
+    "built as ORM querysets and compiled to SQL on every request (two statements for the page, one for the "
+    "count), then the Jinja2 rendering of the rows and of the filter form. The plans of the rows' statement are "
+    "kept (agreements/kept_plans.py). Next: the list's statements compiled once per shape of filter and reused "
+    "with new values, and the filter form's HTML kept per state of the reference data.",
     ("search", True): "As the lists; and a common word's matches are counted up to the cap in the list's own "
-    "order (about 10,000 open lines read through the deadline index, 10-15 ms; agreements/search counting_order). "
-    "Next: a partial index of the open lines' search vectors, which would make that count a few milliseconds, or a "
-    "lower cap for text lists.",
-    ("detail", True): "Rendering costs the Python listed here. Next: as the lists, and the page's small "
-    "related lists (updates, deadline changes, documents, reminders) read as values().",
+    "order (about 10,000 open lines read through the deadline index, each line's search vector read from the "
+    "table: 10-15 ms of PostgreSQL a request). A GIN index of the open lines' vectors builds a bitmap of every "
+    "match first (11 ms for 38,000), and carrying the vector in the deadline index would fail for a long "
+    "description (an index row is at most 2.7 kB). Next: a lower cap for text lists, shown as such.",
+    ("detail", True): "Most of the time is the app's Python: the ORM building and compiling the page's dozen "
+    "statements, whose plans are kept (agreements/kept_plans.py), and their model instances. Next: the page's "
+    "small related lists (updates, deadline changes, documents, reminders) read as values(), and fewer statements.",
 }
 NEXT_STEP_SQL = (
-    "Its time is PostgreSQL's: planning and reading the page's queries, each a join of several tables under the "
-    "reader's clearance (planning alone is a few milliseconds with this many indexes on the action lines). Next: "
-    "fewer joins (rows read as values()), and plans kept between requests (server-side prepared statements, which "
-    "psycopg 3 makes for a query run often on one connection)."
+    "Its time is PostgreSQL's: reading the page's queries, each a join of several tables under the reader's "
+    "clearance. Next: the statements that read many rows to show a few (EXPLAIN ANALYZE them from the page: "
+    "bench/explain.py) read from an index that carries what the page shows."
 )
 NEXT_STEP_CACHED = (
     "Served from the page cache: what is left is the session, the user and the data version (three queries) and "
-    "the middleware. Next: sessions read from the cache (cached_db) and fewer middleware on these pages."
+    "the middleware. Next: sessions read from a cache shared by the workers (cached_db on Redis) and fewer "
+    "middleware on these pages."
 )
 
 
@@ -190,6 +197,9 @@ def markdown(
         "the first reader after any write. The "
         "targets are applied to both.",
         "- SQL queries: counted once per page in this process (Django's test client, after one warm-up request).",
+        "- CPU ms/request: the CPU time gunicorn's workers (app) and the PostgreSQL processes used during the page's "
+        "run, divided by the requests served (bench/cpu.py). Two cores give 2,000 ms a second to share with wrk: "
+        "150 requests a second leave about 13 ms a request for both.",
         "",
         page_rows(results),
         "",

@@ -23,6 +23,7 @@ class Result:
     errors: int
     queries: int | None = None
     worker_rss_mb: float | None = None
+    cpu: object = None  # bench.cpu.Split: CPU ms per request, the app's and PostgreSQL's
 
     @property
     def rate(self):

@@ -114,15 +114,20 @@ def test_a_connection_keeps_only_the_statements_used_last(lines, monkeypatch):
     assert any('"title" = $1' in statement for statement in prepared_statements())
 
 
-def test_a_new_connection_prepares_its_statements_anew(lines):
+def test_a_statement_is_named_after_what_it_is_and_found_again_under_that_name(lines):
     rows = ActionLine.objects.filter(pk=lines[1].pk)
     with kept_plans.kept_plans():
         assert list(rows.all()) == [lines[1]]
-        first = set(connection.kept_plans.names.values())
-        # As after a reconnection: the statements kept belong to another connection.
+        [name] = connection.kept_plans.names.values()
+        # As after a reconnection behind a pooler: this process keeps no statements, the server still has one.
         connection.kept_plans.raw = object()
         assert list(rows.all()) == [lines[1]]
-        assert set(connection.kept_plans.names.values()).isdisjoint(first)
+        assert list(connection.kept_plans.names.values()) == [name]
+        # Other values, the same statement and name; another statement, another name.
+        assert list(ActionLine.objects.filter(pk=lines[2].pk)) == [lines[2]]
+        assert list(ActionLine.objects.filter(title=lines[2].title)) == [lines[2]]
+    assert len(set(connection.kept_plans.names.values())) == 2
+    assert len(prepared_statements()) == 2
 
 
 def test_rows_by_ids_reads_a_page_in_the_lists_order_without_the_rows_deleted_meanwhile(lines):

@@ -20,7 +20,7 @@ from django.db import connection
 from django.urls import reverse
 
 from agreements.models import ActionLine, Agreement
-from bench import data, explain, exports, memory, misses, queries, report, wrk
+from bench import cpu, data, explain, exports, memory, misses, queries, report, wrk
 from bench.server import WORKERS, Server
 
 WARM_UP_REQUESTS = WORKERS * 2
@@ -115,11 +115,15 @@ class Command(BaseCommand):
             for target in targets:
                 cookie = cookies[target.username]
                 self.warm(server, target, cookie)
+                meter = cpu.Meter(server.process.pid)
                 result = wrk.run(server.base_url, target, cookie, seconds, connections)
+                result.cpu = meter.per_request(result.requests)
                 result.worker_rss_mb = memory.largest_worker_mb(server.process.pid)
                 self.stdout.write(
                     f"  {result.rate:7.1f} req/s  p50 {result.p50_ms:6.0f} ms  p95 {result.p95_ms:6.0f} ms  "
-                    f"non-2xx {result.non2xx}  RSS {result.worker_rss_mb:4.0f} MB  {target.label}"
+                    f"non-2xx {result.non2xx}  CPU/req app {result.cpu.app_ms:5.1f} ms, "
+                    f"PostgreSQL {result.cpu.database_ms:5.1f} ms  "
+                    f"RSS {result.worker_rss_mb:4.0f} MB  {target.label}"
                 )
                 results.append(result)
             rss_after = memory.largest_worker_mb(server.process.pid)
