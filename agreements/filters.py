@@ -23,7 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
-from . import carry_over, deadlines, reference_choices, search
+from . import carry_over, deadlines, list_bases, reference_choices, search
 from .clock import local_today
 from .forms import CheckboxInput, DateInput, SuggestingTextInput, TextInput
 from .models import ActionLine, Agreement, Commission, Country, Institution, Person, Sector, Session
@@ -395,6 +395,10 @@ class AgreementFilter(ListFilterSet):
     @classmethod
     def rows(cls, user, today):
         """What the list shows to `user`: visible agreements with their placement, progress and line counts."""
+        return list_bases.base("agreements", user, lambda: cls.build_rows(user, today), today)
+
+    @classmethod
+    def build_rows(cls, user, today):
         return (
             carry_over.agreements_with_carry_over(Agreement.objects.visible_to(user))
             .select_related("commission", "session", "sector")
@@ -477,6 +481,11 @@ class MyActionLineFilter(ListFilterSet):
 
     @classmethod
     def rows(cls, user):
+        """What the list shows to `user`: visible lines with what the table shows of them."""
+        return list_bases.base("action_lines", user, lambda: cls.build_rows(user))
+
+    @classmethod
+    def build_rows(cls, user):
         return (
             carry_over.lines_with_carry_over(ActionLine.objects.visible_to(user))
             .select_related(
