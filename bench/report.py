@@ -75,11 +75,12 @@ NEXT_STEPS = {
     "Jinja2 rendering. Next: the reader's named rows and named clearance read in one statement and kept per data "
     "version, and the parts that are the same for every reader of a level (due soon, latest updates) kept per "
     "level rather than per reader.",
-    ("list", True): "Most of the time is the app's Python (see the CPU column): the filter set and the clearance "
-    "built as ORM querysets and compiled to SQL on every request (two statements for the page, one for the "
-    "count), then the Jinja2 rendering of the rows and of the filter form. The plans of the rows' statement are "
-    "kept (agreements/kept_plans.py). Next: the list's statements compiled once per shape of filter and reused "
-    "with new values, and the filter form's HTML kept per state of the reference data.",
+    ("list", True): "Most of the time is the app's Python (see the CPU column): the list's filters applied to the "
+    "reader's base queryset (kept per reader: agreements/list_bases.py) and compiled to SQL on every request (the "
+    "count, the page's ids and its rows, whose plan is kept: agreements/kept_plans.py), then the Jinja2 rendering "
+    "of the rows, the filter form and the page shell, and the middleware (the session and the user read from the "
+    "database). Next: the filter form's HTML kept per state of the reference data, and the statements compiled "
+    "once per shape of filter and reused with new values.",
     ("search", True): "As the lists; and a common word's matches are counted up to the cap in the list's own "
     "order (about 10,000 open lines read through the deadline index, each line's search vector read from the "
     "table: 10-15 ms of PostgreSQL a request). A GIN index of the open lines' vectors builds a bitmap of every "
