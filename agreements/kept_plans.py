@@ -33,12 +33,11 @@ PREPARABLE = ("SELECT", "WITH")
 
 # Parameters typed as psycopg2 would have written their values into the statement, so that a value selected as is
 # (`SELECT %s AS "a"`) comes back with the type it has unprepared. The others (text, None, lists) are typed by
-# where they stand, as the literals psycopg2 writes for them are.
+# where they stand, as the literals psycopg2 writes for them are. bool before int: a bool is an int.
 TYPES = (
     (bool, "boolean"),
     (int, "bigint"),
     (decimal.Decimal, "numeric"),
-    (datetime.datetime, None),
     (datetime.date, "date"),
     (datetime.time, "time"),
     (uuid.UUID, "uuid"),
@@ -46,12 +45,9 @@ TYPES = (
 
 
 def type_of(value):
-    for kind, name in TYPES:
-        if isinstance(value, kind):
-            if kind is datetime.datetime:
-                return "timestamp with time zone" if value.tzinfo else "timestamp"
-            return name
-    return "unknown"
+    if isinstance(value, datetime.datetime):  # a date too, so asked first
+        return "timestamp with time zone" if value.tzinfo else "timestamp"
+    return next((name for kind, name in TYPES if isinstance(value, kind)), "unknown")
 
 
 class Statements:
@@ -112,25 +108,25 @@ def _exists(db, name):
 
 
 def prepared_name(db, sql, params):
-    """The name `sql` is prepared under on this connection, preparing it now if needed; None if it cannot be."""
+    """The name `sql` is prepared under on this connection, preparing it now if needed; None if it cannot be
+    (remembered, so that a statement PostgreSQL refused is not offered to it again on every run)."""
     kept = statements_of(db)
-    types = tuple(type_of(value) for value in params)
-    key = (sql, types)
-    name = kept.names.get(key)
-    if name is not None:
+    key = (sql, tuple(type_of(value) for value in params))
+    if key in kept.names:
         kept.names.move_to_end(key)
-        return name
+        return kept.names[key]
     # Named after what it is, so that a name means one statement whoever prepared it: a pooler in front of
     # PostgreSQL may hand this connection's statements to another client, or another client's to this one.
     name = "kept_plan_" + hashlib.sha256(repr(key).encode()).hexdigest()[:32]
-    declared = f"({', '.join(types)})" if types else ""
+    declared = f"({', '.join(key[1])})" if params else ""
     prepared = _run(db, f"PREPARE {name}{declared} AS {numbered(sql) if params else sql}")
     if not prepared and not _exists(db, name):
-        return None
+        name = None
     kept.names[key] = name
     if len(kept.names) > KEPT:
         _, oldest = kept.names.popitem(last=False)
-        _run(db, f"DEALLOCATE {oldest}")
+        if oldest is not None:
+            _run(db, f"DEALLOCATE {oldest}")
     return name
 
 

@@ -43,7 +43,7 @@ class CappedPaginator(Paginator):
     def __init__(self, object_list, per_page, *args, read=None, **kwargs):
         super().__init__(object_list, per_page, *args, **kwargs)
         # How a page's rows are read from the list's queryset: as it gives them, or as table rows
-        # (agreements/table_rows.py). The count and a deep page's ids are always read from the queryset itself.
+        # (agreements/table_rows.py). The count and a page's ids are always read from the queryset itself.
         self.read = read or (lambda rows: rows)
 
     @cached_property

@@ -83,11 +83,16 @@ def test_values_come_back_with_the_types_they_have_unprepared(lines):
         assert [type(value) for value in run[0].values()] == [type(value) for value in plain[0].values()]
 
 
-def test_a_statement_postgresql_cannot_prepare_runs_as_usual_and_the_transaction_goes_on(lines):
+def test_a_statement_postgresql_cannot_prepare_runs_as_usual_and_the_transaction_goes_on(lines, monkeypatch):
+    offered = []
+    run = kept_plans._run
+    monkeypatch.setattr(kept_plans, "_run", lambda db, sql: offered.append(sql) or run(db, sql))
     with kept_plans.kept_plans(), connection.cursor() as cursor:
-        # Nothing says what type the parameter is: PostgreSQL refuses to prepare it.
-        cursor.execute("SELECT %s IS NULL", [None])
-        assert cursor.fetchone() == (True,)
+        # Nothing says what type the parameter is: PostgreSQL refuses to prepare it, and is not asked again.
+        for _ in range(3):
+            cursor.execute("SELECT %s IS NULL", [None])
+            assert cursor.fetchone() == (True,)
+        assert len(offered) == 1 and offered[0].endswith("AS SELECT $1 IS NULL")
         cursor.execute("SELECT count(*) FROM agreements_actionline WHERE title LIKE 'x%%' OR id = %s", [lines[0].pk])
         assert cursor.fetchone() == (1,)
     # The refused PREPARE ran in a savepoint: the test's transaction is still usable.
