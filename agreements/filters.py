@@ -398,6 +398,11 @@ class AgreementFilter(ListFilterSet):
         return list_bases.base("agreements", user, lambda: cls.build_rows(user, today), today)
 
     @classmethod
+    def lookup(cls, user, today, read):
+        """A page's rows by id, read from rows(user, today) as `read` makes them (list_bases.lookup)."""
+        return list_bases.lookup("agreements", user, lambda: cls.build_rows(user, today), read, today)
+
+    @classmethod
     def build_rows(cls, user, today):
         return (
             carry_over.agreements_with_carry_over(Agreement.objects.visible_to(user))
@@ -483,6 +488,11 @@ class MyActionLineFilter(ListFilterSet):
     def rows(cls, user):
         """What the list shows to `user`: visible lines with what the table shows of them."""
         return list_bases.base("action_lines", user, lambda: cls.build_rows(user))
+
+    @classmethod
+    def lookup(cls, user, read):
+        """A page's rows by id, read from rows(user) as `read` makes them (list_bases.lookup)."""
+        return list_bases.lookup("action_lines", user, lambda: cls.build_rows(user), read)
 
     @classmethod
     def build_rows(cls, user):

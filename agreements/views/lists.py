@@ -15,9 +15,10 @@ from ..table_rows import action_line_rows, agreement_rows
 PER_PAGE = 25
 
 
-def paginate(request, filterset, read):
-    # The page's rows as the tables read them (agreements/table_rows.py), not as model instances.
-    paginator = CappedPaginator(filterset.qs, PER_PAGE, read=read)
+def paginate(request, filterset, read, lookup):
+    # The page's rows as the tables read them (agreements/table_rows.py), not as model instances, looked up by id
+    # with a statement compiled once per reader (list_bases.lookup).
+    paginator = CappedPaginator(filterset.qs, PER_PAGE, read=read, lookup=lookup)
     if paginator.is_capped and filterset.ranked:
         # Ranking means scoring every match before the first page: for a word found in 100,000 lines
         # that takes seconds. Past the cap the list keeps its usual order, which an index serves.
@@ -57,7 +58,7 @@ def action_line_filter(request, today):
 def agreement_list(request):
     today = local_today()
     filterset = agreement_filter(request, today)
-    page_obj = paginate(request, filterset, agreement_rows)
+    page_obj = paginate(request, filterset, agreement_rows, AgreementFilter.lookup(request.user, today, agreement_rows))
     context = list_context(filterset, page_obj, agreements=page_obj.object_list, today=today)
     return render(request, "agreements/agreement_list.html", context)
 
@@ -84,7 +85,7 @@ def agreement_export_xlsx(request):
 def action_line_list(request):
     today = local_today()
     filterset = action_line_filter(request, today)
-    page_obj = paginate(request, filterset, action_line_rows)
+    page_obj = paginate(request, filterset, action_line_rows, ActionLineFilter.lookup(request.user, action_line_rows))
     lines = mark_hidden_agreements(page_obj.object_list, request.user)
     context = list_context(
         filterset, page_obj, action_lines=lines, today=today, reportable=reportable(request.user, lines)
@@ -118,7 +119,7 @@ def my_action_lines(request):
     today = local_today()
     queryset = MyActionLineFilter.rows(request.user).responsible(person)
     filterset = MyActionLineFilter(request.GET, queryset=queryset, today=today)
-    page_obj = paginate(request, filterset, action_line_rows)
+    page_obj = paginate(request, filterset, action_line_rows, MyActionLineFilter.lookup(request.user, action_line_rows))
     feed_url = request.build_absolute_uri(reverse("agreements:person_feed", args=[person.feed_token]))
     lines = mark_hidden_agreements(page_obj.object_list, request.user)
     context = list_context(

@@ -1,0 +1,116 @@
+"""A list page's rows by id, read by a statement the ORM compiles once per reader (agreements/compiled_rows.py and
+list_bases.lookup): the same rows as the queryset gives, never a row the reader may not see, and no new SQL."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db.models.sql.compiler import SQLCompiler
+
+from agreements import list_bases, roles
+from agreements.compiled_rows import RowsById
+from agreements.filters import ActionLineFilter, AgreementFilter
+from agreements.table_rows import action_line_rows, agreement_rows
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def none_kept():
+    list_bases._kept.clear()
+    list_bases._compiled.clear()
+    yield
+    list_bases._kept.clear()
+    list_bases._compiled.clear()
+
+
+def fields(rows):
+    """Each row's fields, nested rows as their own fields, by id."""
+    return {row.pk: {name: getattr(value, "__dict__", value) for name, value in vars(row).items()} for row in rows}
+
+
+@pytest.fixture
+def compilations(monkeypatch):
+    """How many times the ORM writes a statement's SQL."""
+    written = []
+    as_sql = SQLCompiler.as_sql
+    monkeypatch.setattr(SQLCompiler, "as_sql", lambda self, *a, **k: written.append(1) or as_sql(self, *a, **k))
+    return written
+
+
+def test_the_rows_are_those_the_queryset_gives_with_their_types(make):
+    editor = make.user(groups=[roles.EDITOR])
+    agreement = make.agreement(signed_date=datetime.date(2025, 3, 14))
+    lines = [
+        make.action_line(
+            agreement, due_date=datetime.date(2026, 1, 5), target_quantity=Decimal("12.50"), target_unit="t"
+        ),
+        make.action_line(agreement, due_date=datetime.date(2024, 7, 1)),
+    ]
+    ids = [line.pk for line in lines]
+    base = ActionLineFilter.rows(editor)
+    looked_up = ActionLineFilter.lookup(editor, action_line_rows)(ids)
+    assert fields(looked_up) == fields(action_line_rows(base.filter(pk__in=ids)))
+    by_id = {row.pk: row for row in looked_up}
+    # Converted as the ORM converts them, on SQLite too: a date, not the text the database holds.
+    assert by_id[ids[0]].due_date == datetime.date(2026, 1, 5)
+    assert by_id[ids[0]].target_quantity == Decimal("12.50")
+
+    day = datetime.date(2026, 1, 1)
+    rows = AgreementFilter.lookup(editor, day, agreement_rows)([agreement.pk])
+    assert fields(rows) == fields(agreement_rows(AgreementFilter.rows(editor, day).filter(pk=agreement.pk)))
+    assert rows[0].signed_date == datetime.date(2025, 3, 14) and rows[0].overdue_count == 1
+
+
+def test_the_statement_is_compiled_once_per_reader_and_number_of_ids(make, compilations):
+    viewer = make.user(groups=[roles.VIEWER])
+    lines = [make.action_line() for _ in range(4)]
+    lookup = ActionLineFilter.lookup(viewer, action_line_rows)
+    assert {row.pk for row in lookup([lines[0].pk, lines[1].pk])} == {lines[0].pk, lines[1].pk}
+    compiled = len(compilations)
+    assert compiled >= 1
+    # Other ids, as many: the same statement with new values; no SQL written again, even from a new request's lookup.
+    assert {row.pk for row in ActionLineFilter.lookup(viewer, action_line_rows)([lines[2].pk, lines[3].pk])} == {
+        lines[2].pk,
+        lines[3].pk,
+    }
+    assert len(compilations) == compiled
+    # Three ids make another statement, and another reader another one.
+    assert len(lookup([line.pk for line in lines[:3]])) == 3
+    assert len(compilations) > compiled
+    other = make.user(groups=[roles.VIEWER])
+    ActionLineFilter.lookup(other, action_line_rows)([lines[0].pk])
+    assert len(list_bases._compiled) == 3
+
+
+def test_a_row_the_reader_may_not_see_is_never_read_whatever_ids_are_asked(make):
+    restricted = make.agreement(title="Acuerdo reservado", confidentiality="restricted")
+    hidden = make.action_line(restricted, title="Línea reservada")
+    shown = make.action_line(title="Línea pública")
+    viewer = make.user(groups=[roles.VIEWER])
+    rows = ActionLineFilter.lookup(viewer, action_line_rows)([hidden.pk, shown.pk])
+    assert [row.title for row in rows] == ["Línea pública"]
+    assert AgreementFilter.lookup(viewer, datetime.date(2026, 1, 1), agreement_rows)([restricted.pk]) == []
+    # The secretariat reads both.
+    editor = make.user(groups=[roles.EDITOR])
+    assert len(ActionLineFilter.lookup(editor, action_line_rows)([hidden.pk, shown.pk])) == 2
+
+
+def test_a_list_page_shows_the_same_rows_in_the_same_order(client, make):
+    editor = make.user(groups=[roles.EDITOR])
+    agreement = make.agreement(title="Acuerdo de tractores")
+    for day in (3, 1, 2):
+        make.action_line(agreement, title=f"Línea del día {day}", due_date=datetime.date(2027, 1, day))
+    client.force_login(editor)
+    page = client.get("/action-lines/").content.decode()
+    places = [page.index(f"Línea del día {day}") for day in (1, 2, 3)]
+    assert places == sorted(places)
+    assert "Acuerdo de tractores" in client.get("/agreements/").content.decode()
+
+
+def test_the_wrong_number_of_ids_is_refused(make):
+    editor = make.user(groups=[roles.EDITOR])
+    line = make.action_line()
+    statement = RowsById(ActionLineFilter.rows(editor), action_line_rows, 2)
+    with pytest.raises(ValueError):
+        statement([line.pk])
