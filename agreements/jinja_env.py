@@ -32,7 +32,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, get_language_info, gettext, ngettext, pgettext
 from markupsafe import Markup
 
-from agreements import deadlines, jinja_panels
+from agreements import deadlines, jinja_panels, kept_forms
 from agreements.people import credited_name
 from agreements.templatetags.documents import document_type
 from agreements.templatetags.tracker import NAV_SECTIONS, URGENT_STATES, roman
@@ -157,6 +157,7 @@ def environment(**options):
         awaiting_approval_panel=jinja_panels.awaiting_approval_panel,
         update_links_panel=jinja_panels.update_links_panel,
         access_list=jinja_panels.access_list,
+        filter_form=kept_forms.filter_form,
     )
     env.filters.update(
         date=date,
