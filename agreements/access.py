@@ -19,9 +19,10 @@ from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from . import roles
+from . import compiled_rows, roles
 from .models import (
     ActionLine,
     Agreement,
@@ -118,15 +119,23 @@ def named_clearance(user):
     return user._named_clearance
 
 
+def _granted(user_id):
+    return AgreementAccess.objects.filter(user_id=user_id).values_list("agreement_id", flat=True)
+
+
+def _coordinated(person_id):
+    return Agreement.objects.filter(coordinator_id=person_id).values_list("pk", flat=True)
+
+
 def _named_clearance(user):
     person = person_of(user)
-    granted = set(AgreementAccess.objects.filter(user=user).values_list("agreement_id", flat=True))
+    granted = set(compiled_rows.once("granted", (), _granted, user.pk))
     if person is None and not granted:
         return None
     agreements = Q(pk__in=granted)
     lines = Q(agreement_id__in=granted)
     if person is not None:
-        coordinated = Agreement.objects.filter(coordinator_id=person.pk).values_list("pk", flat=True)
+        coordinated = compiled_rows.once("coordinated", (), _coordinated, person.pk)
         agreements |= Q(coordinator_id=person.pk)
         lines |= Q(agreement_id__in=list(coordinated))
         lines |= Q(responsible_person_id=person.pk) | Q(counterpart_person_id=person.pk)
@@ -245,11 +254,38 @@ def get_meeting_for_user(request, pk):
     return get_object_or_404(queryset, pk=pk)
 
 
+def reader_key(user):
+    """What the clearance rules above read of `user`: the secretariat, all alike, or the account with its kind
+    and linked person. Statements and querysets kept per reader are kept under it (compiled_rows.py, list_bases.py)."""
+    if is_secretariat(user):
+        return ("secretariat",)
+    person = person_of(user)
+    return (user.pk, is_counterpart(user), person.pk if person is not None else None)
+
+
+def one_cleared(name, user, build, pk):
+    """build(pk)'s only row for `user`, by a statement compiled once per reader (compiled_rows.once); else 404."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    found = compiled_rows.once(name, reader_key(user), build, pk)
+    if not found:
+        raise Http404
+    return found[0]
+
+
 def get_agreement_for_user(request, pk):
-    queryset = Agreement.objects.visible_to(request.user).select_related(
-        "meeting__sector", "session__commission", "coordinator__institution", "carried_over_from"
-    )
-    return get_object_or_404(queryset, pk=pk)
+    user = request.user
+
+    def visible(pk):
+        return (
+            Agreement.objects.visible_to(user)
+            .select_related("meeting__sector", "session__commission", "coordinator__institution", "carried_over_from")
+            .filter(pk=pk)
+        )
+
+    return one_cleared("agreement", user, visible, pk)
 
 
 def can_see_agreement(user, agreement_id):
@@ -267,17 +303,25 @@ def can_report_progress(user, line):
 
 
 def get_action_line_for_user(request, pk, write=False):
-    queryset = ActionLine.objects.visible_to(request.user).select_related(
-        "agreement__session__commission",
-        "agreement__coordinator",
-        "sector",
-        "responsible_person__institution",
-        "responsible_institution",
-        "counterpart_person__institution",
-        "counterpart_institution",
-        "carried_over_from",
-    )
-    line = get_object_or_404(queryset, pk=pk)
+    user = request.user
+
+    def visible(pk):
+        return (
+            ActionLine.objects.visible_to(user)
+            .select_related(
+                "agreement__session__commission",
+                "agreement__coordinator",
+                "sector",
+                "responsible_person__institution",
+                "responsible_institution",
+                "counterpart_person__institution",
+                "counterpart_institution",
+                "carried_over_from",
+            )
+            .filter(pk=pk)
+        )
+
+    line = one_cleared("action_line", user, visible, pk)
     if write and not can_report_progress(request.user, line):
         raise PermissionDenied
     return line

@@ -1,51 +1,107 @@
-"""A list page's rows looked up by id with SQL the ORM wrote once per reader, not once per request.
+"""Statements the ORM writes once per reader, not once per request: rows looked up by id.
 
-A list page reads its rows in two statements (kept_plans.rows_by_ids): the ids, under the filter and the order,
-then those rows with their joins and annotations. The second one's SQL is the same on every request of a reader
-but for the ids, yet compiling it (a line, its agreement, two people, two institutions, the carry-over and progress
-subqueries, the reader's clearance) took the ORM about 1 ms of a 10 ms request.
+The SQL of a page's statements is the same on every request of a reader but for the ids it looks up: a list
+page's rows (a line, its agreement, two people, two institutions, the carry-over and progress subqueries, the
+reader's clearance), an object page's object and what hangs from it. Writing that SQL took the ORM about a tenth
+of a list request and a third of an object page's.
 
-`RowsById` compiles it once, with stand-in ids, and then only puts the page's ids in their places. The statement
-reads the rows from the reader's base queryset (list_bases.py) rather than from the filtered list: the ids already
-come from the filter, and the base holds the reader's clearance, so a row is still read only if the reader may see
-it. The values come back through the ORM's own converters (dates on SQLite, decimals), as from a queryset.
+`Compiled(build, n)` calls build() with n stand-in ids, compiles the queryset it returns once, and then only puts
+the real ids in their places: the ORM runs the statement and turns its rows into model instances or values as it
+would have, with its converters (dates on SQLite, decimals) and select_related. build() is called a second time
+with other stand-ins, and anything else that differs between the two (an id used in a sum, the current time) or
+SQL that changes with the ids refuses the statement, so that no value of one request is ever kept for another.
+
+What build() reads of the reader, the day or the language is kept in the statement: `once()` keeps statements
+under a key that holds them (the reader as list_bases.reader says; the day and language always).
 """
 
 import copy
+from collections import OrderedDict
 
 from django.db import connections
+from django.utils.translation import get_language
 
-# Ids no row has (primary keys are positive), each distinct so that its place among the parameters is known.
+from .clock import local_today
+
+# Ids no row has (primary keys are positive and below 2**63), each distinct so that its places are known.
 _STAND_IN = -(2**62)
+BIGGEST_ID = 2**63 - 1
+KEPT = 256
+_kept = OrderedDict()
+
+
+def stand_ins(count, first=0):
+    return [_STAND_IN - first - n for n in range(count)]
+
+
+def compiled(queryset):
+    compiler = queryset.query.get_compiler(queryset.db)
+    sql, params = compiler.as_sql()
+    return compiler, sql, list(params)
+
+
+class Compiled:
+    """build(*ids)'s queryset for `count` ids, compiled once; call it with the ids to get the queryset's results
+    as a list. build() must use each id as it is, as a value compared with a column."""
+
+    def __init__(self, build, count):
+        first, second = stand_ins(count), stand_ins(count, first=count)
+        self.queryset = build(*first)
+        self.using = self.queryset.db
+        self.compiler, self.sql, self.params = compiled(self.queryset)
+        _, other_sql, other_params = compiled(build(*second))
+        if other_sql != self.sql or len(other_params) != len(self.params):
+            raise ValueError("The statement's SQL changes with its ids.")
+        self.places = [[] for _ in range(count)]
+        for place, (one, other) in enumerate(zip(self.params, other_params, strict=True)):
+            if one == other:
+                continue
+            if one not in first or second[first.index(one)] != other:
+                raise ValueError(f"Parameter {place} changes between two compilations and is not an id.")
+            self.places[first.index(one)].append(place)
+        if not all(self.places):
+            raise ValueError("An id is not a parameter of the statement.")
+
+    def __call__(self, *ids):
+        if len(ids) != len(self.places):
+            raise ValueError(f"{len(self.places)} ids expected, not {len(ids)}.")
+        if not all(isinstance(pk, int) and 0 < pk <= BIGGEST_ID for pk in ids):
+            return []  # no row has such an id; the database would refuse a number past its integers
+        params = list(self.params)
+        for places, pk in zip(self.places, ids, strict=True):
+            for place in places:
+                params[place] = pk
+        params = tuple(params)
+        # A copy per call, on this thread's connection: the compiled one may be shared by the threads of a
+        # development server. Its SQL is given, so the ORM runs it and builds the results without writing it again.
+        compiler = copy.copy(self.compiler)
+        compiler.connection = connections[self.using]
+        compiler.as_sql = lambda *args, **kwargs: (self.sql, params)
+        queryset = self.queryset._chain()
+        queryset.query.get_compiler = lambda *args, **kwargs: compiler
+        return list(queryset)
+
+
+def once(name, key, build, *ids):
+    """build(*ids)'s results, by a statement compiled once per name, key (what build reads of the reader; see
+    list_bases.reader), number of ids, day and language. Each process keeps the KEPT statements used last."""
+    full_key = (name, *key, len(ids), local_today(), get_language())
+    statement = _kept.get(full_key)
+    if statement is None:
+        statement = _kept[full_key] = Compiled(build, len(ids))
+        while len(_kept) > KEPT:
+            _kept.popitem(last=False)
+    else:
+        _kept.move_to_end(full_key)
+    return statement(*ids)
 
 
 class RowsById:
     """read(queryset.filter(pk__in=ids)) for `size` ids, compiled once: call it with the ids to get their rows
-    in no particular order. `read` is one of table_rows' readers (a values_list with a `build` for each tuple)."""
+    in no particular order. `read` is one of table_rows' readers."""
 
     def __init__(self, queryset, read, size):
-        stand_ins = [_STAND_IN - n for n in range(size)]
-        rows = read(queryset.filter(pk__in=stand_ins).order_by())
-        self.using = rows.db
-        self.build = rows._iterable_class.build
-        self.compiler = rows.query.get_compiler(self.using)
-        self.sql, params = self.compiler.as_sql()
-        self.params = list(params)
-        places = {value: place for place, value in enumerate(self.params) if value in stand_ins}
-        if len(places) != size or any(self.params.count(value) != 1 for value in stand_ins):
-            raise ValueError("The stand-in ids are not each one parameter of the statement.")
-        self.places = [places[value] for value in stand_ins]
+        self.statement = Compiled(lambda *ids: read(queryset.filter(pk__in=ids).order_by()), size)
 
     def __call__(self, ids):
-        if len(ids) != len(self.places):
-            raise ValueError(f"{len(self.places)} ids expected, not {len(ids)}.")
-        params = list(self.params)
-        for place, pk in zip(self.places, ids, strict=True):
-            params[place] = pk
-        params = tuple(params)
-        # A copy per call, on this thread's connection: the compiled one may be shared by the threads of a
-        # development server. Its SQL is given, so the ORM runs it and converts the values without writing it again.
-        compiler = copy.copy(self.compiler)
-        compiler.connection = connections[self.using]
-        compiler.as_sql = lambda *args, **kwargs: (self.sql, params)
-        return list(map(self.build, compiler.results_iter(tuple_expected=True)))
+        return self.statement(*ids)

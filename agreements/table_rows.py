@@ -53,15 +53,12 @@ def _row(values):
     return row
 
 
-def _iterable(build_row):
-    """A queryset iterable that yields build_row(tuple of the fields asked for) for each row."""
+def _iterable(build):
+    """A queryset iterable that yields build(tuple of the fields asked for) for each row."""
 
     class Rows(ValuesListIterable):
-        # How one tuple becomes a row, for the statements compiled once (compiled_rows.py).
-        build = staticmethod(build_row)
-
         def __iter__(self):
-            return map(build_row, super().__iter__())
+            return map(build, super().__iter__())
 
     return Rows
 

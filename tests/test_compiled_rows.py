@@ -1,15 +1,18 @@
-"""A list page's rows by id, read by a statement the ORM compiles once per reader (agreements/compiled_rows.py and
-list_bases.lookup): the same rows as the queryset gives, never a row the reader may not see, and no new SQL."""
+"""Statements the ORM compiles once per reader (agreements/compiled_rows.py): a list page's rows by id
+(list_bases.lookup) and an object page's statements. The same rows as the queryset gives, never a row the reader
+may not see, and no new SQL; a statement whose SQL holds anything but its ids is refused."""
 
 import datetime
 from decimal import Decimal
 
 import pytest
 from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
 
-from agreements import list_bases, roles
-from agreements.compiled_rows import RowsById
+from agreements import compiled_rows, list_bases, roles
+from agreements.compiled_rows import Compiled, RowsById
 from agreements.filters import ActionLineFilter, AgreementFilter
+from agreements.models import ActionLine, Agreement, ProgressUpdate
 from agreements.table_rows import action_line_rows, agreement_rows
 
 pytestmark = pytest.mark.django_db
@@ -17,11 +20,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def none_kept():
-    list_bases._kept.clear()
-    list_bases._compiled.clear()
+    for kept in (list_bases._kept, list_bases._compiled, compiled_rows._kept):
+        kept.clear()
     yield
-    list_bases._kept.clear()
-    list_bases._compiled.clear()
+    for kept in (list_bases._kept, list_bases._compiled, compiled_rows._kept):
+        kept.clear()
 
 
 def fields(rows):
@@ -114,3 +117,63 @@ def test_the_wrong_number_of_ids_is_refused(make):
     statement = RowsById(ActionLineFilter.rows(editor), action_line_rows, 2)
     with pytest.raises(ValueError):
         statement([line.pk])
+
+
+def test_model_instances_come_back_with_their_related_rows(make, django_assert_num_queries):
+    line = make.action_line(title="Repuestos para tractores")
+    statement = Compiled(lambda pk: ActionLine.objects.select_related("agreement__session").filter(pk=pk), 1)
+    with django_assert_num_queries(1):
+        [found] = statement(line.pk)
+        assert found == line and found.title == "Repuestos para tractores"
+        assert found.agreement.session.pk == line.agreement.session_id
+    assert statement(line.pk + 1000) == []
+
+
+def test_ids_no_row_can_have_find_nothing_without_asking_the_database(make, django_assert_num_queries):
+    statement = Compiled(lambda pk: Agreement.objects.filter(pk=pk), 1)
+    with django_assert_num_queries(0):
+        assert statement(2**63) == [] and statement(0) == [] and statement(-5) == [] and statement("7") == []
+
+
+def test_a_statement_holding_more_than_its_ids_is_refused(make):
+    # An id used in a sum, the current time: values of one request that must not be kept for the next.
+    with pytest.raises(ValueError):
+        Compiled(lambda pk: Agreement.objects.filter(pk=pk + 1), 1)
+    with pytest.raises(ValueError):
+        Compiled(lambda pk: ProgressUpdate.objects.filter(action_line_id=pk, created_at__lte=timezone.now()), 1)
+    with pytest.raises(ValueError):
+        Compiled(lambda pk: Agreement.objects.all(), 1)
+
+
+def test_an_id_used_twice_takes_both_places(make):
+    line = make.action_line()
+    twice = Compiled(lambda pk: ActionLine.objects.filter(pk=pk).exclude(carried_over_from_id=pk), 1)
+    assert twice(line.pk) == [line] and len(twice.places[0]) == 2
+    # Its negative is a value computed from it, not the id: refused.
+    with pytest.raises(ValueError):
+        Compiled(lambda pk: ActionLine.objects.filter(pk=pk).exclude(carried_over_from_id=-pk), 1)
+
+
+def test_an_object_page_seen_by_the_secretariat_stays_closed_to_a_viewer(client, make):
+    restricted = make.agreement(title="Acuerdo reservado", confidentiality="restricted")
+    line = make.action_line(restricted, title="Línea reservada")
+    client.force_login(make.user(groups=[roles.EDITOR]))
+    assert "Acuerdo reservado" in client.get(restricted.get_absolute_url()).content.decode()
+    assert "Línea reservada" in client.get(line.get_absolute_url()).content.decode()
+    client.force_login(make.user(groups=[roles.VIEWER]))
+    assert client.get(restricted.get_absolute_url()).status_code == 404
+    assert client.get(line.get_absolute_url()).status_code == 404
+    assert len(compiled_rows._kept) >= 4
+
+
+def test_object_pages_write_their_sql_once(client, make, compilations):
+    agreement = make.agreement()
+    lines = [make.action_line(agreement) for _ in range(2)]
+    client.force_login(make.user(groups=[roles.VIEWER]))
+    assert client.get(lines[0].get_absolute_url()).status_code == 200
+    assert client.get(agreement.get_absolute_url()).status_code == 200
+    written = len(compilations)
+    # Another line and the same agreement again: the statements kept serve them.
+    assert client.get(lines[1].get_absolute_url()).status_code == 200
+    assert client.get(agreement.get_absolute_url()).status_code == 200
+    assert len(compilations) - written < written / 3

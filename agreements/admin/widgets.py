@@ -16,12 +16,16 @@ class IdsOnlyMixin:
         return super().optgroups(name, [choice for choice in value if is_value_of(target, choice)], attr)
 
 
+# Past a 64-bit integer no database holds the id, and SQLite refuses to be asked for it.
+BIGGEST_ID = 2**63 - 1
+
+
 def is_value_of(field, value):
     try:
-        field.to_python(value)
+        value = field.to_python(value)
     except ValidationError:
         return False
-    return True
+    return not isinstance(value, int) or abs(value) <= BIGGEST_ID
 
 
 class IdsOnlyAutocompleteSelect(IdsOnlyMixin, AutocompleteSelect):

@@ -7,7 +7,7 @@ select or prefetch what their templates show.
 
 import functools
 
-from django.db.models import Avg, Case, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.urls import get_script_prefix, reverse
@@ -19,7 +19,6 @@ from ..access import (
     can_manage_access,
     can_report_progress,
     can_see_agreement,
-    documents_of_cleared,
     get_action_line_for_user,
     get_agreement_for_user,
     get_commission_for_user,
@@ -33,13 +32,12 @@ from ..access import (
     visible_progress_updates,
 )
 from ..clock import local_today
-from ..following.follows import is_following
 from ..jinja_env import render as render_jinja2
 from ..kept_plans import kept_plans, rows_by_ids
-from ..models import OPEN_STATUSES, ActionLine, Agreement, Commission, DeadlineChange, Follow, ProgressUpdate, Session
+from ..models import OPEN_STATUSES, ActionLine, Agreement, Commission, Follow, Session
 from ..table_rows import action_line_rows
 from ..templatetags.tracker import breadcrumbs_for
-from . import figures
+from . import figures, object_rows
 
 # What a table of action lines shows besides the line itself (see templates/agreements/includes/action_line_table.html).
 LINE_TABLE_RELATED = (
@@ -328,10 +326,6 @@ def _carry_over_links(visible, obj):
     return continues, [other for other in found if other.carried_over_from_id == obj.pk]
 
 
-# What is still to do comes before what is done or cancelled, as on the worklists.
-OPEN_FIRST = Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField())
-
-
 def _mean_progress(lines):
     """Agreement.compute_progress() from the agreement's lines already on the page, without another query."""
     percents = [line.percent_complete for line in lines if line.status != ActionLine.Status.CANCELLED]
@@ -344,30 +338,21 @@ def agreement_detail(request, pk):
     agreement = get_agreement_for_user(request, pk)
     user = request.user
     # As the lists read theirs: the table's rows, not model instances (agreements/table_rows.py).
-    lines = carry_over.lines_with_carry_over(agreement.action_lines.all())
-    lines = list(action_line_rows(lines.order_by(OPEN_FIRST, "due_date", "id")))
+    lines = object_rows.agreement_lines(agreement.pk)
     continues, continued_by = _carry_over_links(resolved_agreements(user).select_related("session"), agreement)
-    updates = (
-        visible_progress_updates(user)
-        .filter(action_line__agreement=agreement)
-        .select_related("action_line", "author__person__institution", "reported_by")
-    )
-    changes = DeadlineChange.objects.filter(action_line__agreement=agreement).select_related(
-        "action_line", "changed_by__person__institution"
-    )
     context = {
         "agreement": agreement,
         "crumbs": breadcrumbs_for({"request": request}, agreement)["crumbs"],
-        "following": is_following(user, agreement),
+        "following": object_rows.follows(user, agreement.pk),
         "progress": _mean_progress(lines),
-        "our_institutions": agreement.our_institutions.all(),
-        "counterpart_institutions": agreement.counterpart_institutions.all(),
+        "our_institutions": object_rows.institutions(agreement.pk, "ours"),
+        "counterpart_institutions": object_rows.institutions(agreement.pk, "counterpart"),
         "continues": continues,
         "continued_by": continued_by,
         "action_lines": lines,
-        "updates": list(updates.order_by("-created_at", "-id")),
-        "deadline_changes": list(changes.order_by("-changed_at", "-id")),
-        "documents": list(documents_of_cleared(user, agreement=agreement)),
+        "updates": object_rows.agreement_updates(user, agreement.pk),
+        "deadline_changes": object_rows.agreement_deadline_changes(agreement.pk),
+        "documents": object_rows.documents(user, agreement_id=agreement.pk),
         "today": local_today(),
     }
     if can_manage_access(user):
@@ -389,16 +374,10 @@ def action_line_detail(request, pk):
         "continues": continues,
         "continued_by": continued_by,
         # Updates awaiting approval are listed above the timeline, for the secretariat, until reviewed.
-        "updates": list(
-            visible_progress_updates(user, line.progress_updates.exclude(review=ProgressUpdate.Review.PENDING))
-            .select_related("author__person__institution", "reported_by")
-            .order_by("-created_at", "-id")
-        ),
-        "deadline_changes": list(
-            line.deadline_changes.select_related("changed_by__person__institution").order_by("-changed_at", "-id")
-        ),
-        "reminders": list(line.reminders.select_related("recipient__institution").order_by("-created_at", "-id")),
-        "documents": list(documents_of_cleared(user, action_line=line)),
+        "updates": object_rows.line_updates(user, line.pk),
+        "deadline_changes": object_rows.line_deadline_changes(line.pk),
+        "reminders": object_rows.line_reminders(line.pk),
+        "documents": object_rows.documents(user, action_line_id=line.pk),
         "can_report": line.is_open and can_report_progress(user, line),
         "agreement_visible": agreement_visible,
         "today": local_today(),
