@@ -83,10 +83,16 @@ class ReferenceOptions(BaseChoiceIterator):
 
 
 class ReferenceChoiceField(ModelChoiceField):
-    """Cleans a value as a ModelChoiceField does (one query, for a chosen value only); lists its options from
-    reference_choices instead of its queryset. `reference_options` is set by its filter."""
+    """Lists its options from reference_choices instead of its queryset, and cleans a value found among them to the
+    row they were read from, without a query; any other value is cleaned as a ModelChoiceField does (one query),
+    which refuses it or finds a row that is not offered under that spelling ("01"). `reference_options` is set by
+    its filter."""
 
     iterator = ReferenceOptions
+
+    def to_python(self, value):
+        found = self.reference_options().rows.get(value) if isinstance(value, str) else None
+        return found if found is not None else super().to_python(value)
 
 
 class ReferenceChoiceFilter(django_filters.ModelChoiceFilter):

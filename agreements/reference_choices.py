@@ -21,10 +21,13 @@ _built = {}
 
 
 class Options(tuple):
-    """(value, label) pairs, values as strings, with each pair's <option> markup made once."""
+    """(value, label) pairs, values as strings, with each pair's <option> markup made once, and the rows they were
+    read from by value (`rows`), for a filter to clean a chosen value without another query."""
 
-    def __new__(cls, pairs):
-        return super().__new__(cls, pairs)
+    def __new__(cls, rows):
+        options = super().__new__(cls, ((str(row.pk), str(row)) for row in rows))
+        options.rows = {str(row.pk): row for row in rows}
+        return options
 
     @property
     def markup(self):
@@ -44,10 +47,10 @@ def _read():
     sessions = Session.objects.select_related("commission")
     countries = Country.objects.filter(commissions__isnull=False).distinct()
     return {
-        "commissions": Options((str(row.pk), str(row)) for row in Commission.objects.all()),
-        "sessions": Options((str(row.pk), str(row)) for row in sessions),
-        "countries": Options((str(row.pk), str(row)) for row in countries),
-        "sectors": Options((str(row.pk), str(row)) for row in Sector.objects.all()),
+        "commissions": Options(list(Commission.objects.all())),
+        "sessions": Options(list(sessions)),
+        "countries": Options(list(countries)),
+        "sectors": Options(list(Sector.objects.all())),
         "people": few_names(
             Person.objects.filter(is_active=True).order_by("full_name").values_list("full_name", flat=True)
         ),

@@ -61,3 +61,29 @@ def test_filter_form_lists_options_as_before_and_marks_the_chosen_one(make):
     page = client.get(AGREEMENTS).text
     assert '<option value="" selected>Any sector</option>' in page
     assert f'<option value="{chosen.pk}">Transporte &amp; vialidad</option>' in page
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_chosen_sector_is_cleaned_from_the_kept_options_without_a_query(make):
+    needs_postgresql()
+    from agreements.filters import ActionLineFilter
+
+    sector = make.sector(name="Energía")
+    reader = make.user()
+    reference_choices.current()  # kept for this state of the data
+
+    def cleaned(value):
+        filterset = ActionLineFilter({"sector": value}, queryset=ActionLineFilter.build_rows(reader))
+        with CaptureQueriesContext(connection) as queries:
+            valid = filterset.form.is_valid()
+        sector_queries = [query for query in queries if "agreements_sector" in query["sql"]]
+        return valid, filterset.form.cleaned_data.get("sector"), sector_queries
+
+    valid, chosen, queries = cleaned(str(sector.pk))
+    assert valid and chosen is reference_choices.options("sectors").rows[str(sector.pk)] and not queries
+    # Another spelling of the id, or no id at all, is cleaned as Django does: with a query.
+    valid, chosen, queries = cleaned(f"0{sector.pk}")
+    assert valid and chosen == sector and queries
+    for wrong in ("abc", str(sector.pk + 1000)):
+        valid, _chosen, _queries = cleaned(wrong)
+        assert not valid
