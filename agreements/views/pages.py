@@ -6,6 +6,7 @@ select or prefetch what their templates show.
 """
 
 import functools
+from collections import defaultdict
 
 from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -151,7 +152,9 @@ def _your_commissions(user, today):
     if not commissions:
         return []
     counts = figures.cached(lambda: figures.per_commission(user, today), "commissions", figures.audience(user), today)
+    parties = _party_names()
     for commission in commissions:
+        commission.party_names = parties.get(commission.pk, [])
         found = counts.get(commission.pk, {})
         commission.open_count = found.get("open_count", 0)
         commission.overdue_count = found.get("overdue_count", 0)
@@ -209,21 +212,31 @@ def dashboard(request):
     return render_jinja2(request, "agreements/dashboard.html", context)
 
 
+def _party_names():
+    """{commission id: its parties' names, by name}, in one query of two columns: a prefetch of the countries built
+    a model instance and a related manager for each, for a name each."""
+    names = defaultdict(list)
+    parties = Commission.parties.through.objects.order_by("country__name", "country_id")
+    for commission, name in parties.values_list("commission_id", "country__name"):
+        names[commission].append(name)
+    return names
+
+
 def commission_list(request):
     today = local_today()
     user = request.user
     latest_session = Session.objects.filter(commission=OuterRef("pk")).order_by("-number")
     commissions = list(
-        Commission.objects.select_related("lead_institution")
-        .prefetch_related("parties")
-        .annotate(
+        Commission.objects.select_related("lead_institution").annotate(
             session_count=_count_by(Session.objects.all(), "commission"),
             latest_session=Subquery(latest_session.values("number")[:1]),
             latest_session_id=Subquery(latest_session.values("pk")[:1]),
         )
     )
     counts = figures.cached(lambda: figures.per_commission(user, today), "commissions", figures.audience(user), today)
+    parties = _party_names()
     for commission in commissions:
+        commission.party_names = parties.get(commission.pk, [])
         found = counts.get(commission.pk, {})
         for name in ("agreement_count", "open_count", "overdue_count"):
             setattr(commission, name, found.get(name, 0))
