@@ -110,3 +110,28 @@ def line_reminders(line_id):
         )
 
     return once("line.reminders", (), reminders, line_id)
+
+
+# --- The dashboard's short lists, their rows looked up by id (kept_plans.rows_by_ids) ----------------------------
+
+
+def own_lines(ids):
+    """The reader's own lines of these ids as the table reads them: their responsible people are cleared for them."""
+    return once("dashboard.own_lines", (), lambda *ids: action_line_rows(lines_with_carry_over(by_ids(ids))), *ids)
+
+
+def updates(user, ids):
+    """The progress updates of these ids that `user` may read, with their line, agreement and author."""
+
+    def found(*ids):
+        return (
+            visible_progress_updates(user)
+            .filter(pk__in=ids)
+            .select_related("action_line__agreement", "author__person__institution", "reported_by")
+        )
+
+    return once("dashboard.updates", clearance(user), found, *ids)
+
+
+def by_ids(ids):
+    return ActionLine.objects.filter(pk__in=ids)

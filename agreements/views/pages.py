@@ -183,14 +183,15 @@ def dashboard(request):
         mine = carry_over.lines_with_carry_over(ActionLine.objects.open().responsible(person)).order_by(
             "due_date", "id"
         )
-        my_lines = mark_hidden_agreements(rows_by_ids(mine, 0, MY_ITEMS_ON_DASHBOARD, action_line_rows), user)
+        mine = rows_by_ids(mine, 0, MY_ITEMS_ON_DASHBOARD, lookup=object_rows.own_lines)
+        my_lines = mark_hidden_agreements(mine, user)
     latest = (
         visible_progress_updates(user)
         .filter(action_line__in=lines)
         .select_related("action_line__agreement", "author__person__institution", "reported_by")
         .order_by("-created_at", "-id")
     )
-    latest = rows_by_ids(latest, 0, LATEST_UPDATES_ON_DASHBOARD)
+    latest = rows_by_ids(latest, 0, LATEST_UPDATES_ON_DASHBOARD, lookup=lambda ids: object_rows.updates(user, ids))
     context = {
         "today": today,
         "agreement_chart": charts.bar_chart(_agreement_status_bars(totals["agreements"])),
