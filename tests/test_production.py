@@ -262,7 +262,7 @@ def test_healthz_answers_signed_in_users_and_head_requests_alike(viewer, client,
 # gunicorn
 
 
-def test_a_worker_freezes_what_start_up_loaded_and_collects_less_often():
+def test_a_worker_freezes_what_start_up_loaded():
     check = "import gc, commission.wsgi; print(gc.get_freeze_count(), *gc.get_threshold())"
     result = subprocess.run(
         [sys.executable, "-c", check],
@@ -273,9 +273,9 @@ def test_a_worker_freezes_what_start_up_loaded_and_collects_less_often():
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    frozen, youngest, *_older = map(int, result.stdout.split())
+    frozen, *thresholds = map(int, result.stdout.split())
     # Django, the apps and the URLconf: well over a hundred thousand objects on these machines.
-    assert frozen > 50_000 and youngest == 20_000
+    assert frozen > 50_000 and thresholds == [700, 10, 10]
 
 
 def test_gunicorn_configuration_loads_and_reads_the_environment():
