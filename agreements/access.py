@@ -242,7 +242,10 @@ def outside_channel_lines():
 
 
 def get_commission_for_user(request, pk):
-    return get_object_or_404(Commission.objects.select_related("lead_institution"), pk=pk)
+    # Commissions are open to every reader; the key says so.
+    return one_cleared(
+        "commission", None, lambda pk: Commission.objects.select_related("lead_institution").filter(pk=pk), pk
+    )
 
 
 def get_session_for_user(request, pk):
@@ -264,12 +267,13 @@ def reader_key(user):
 
 
 def one_cleared(name, user, build, pk):
-    """build(pk)'s only row for `user`, by a statement compiled once per reader (compiled_rows.once); else 404."""
+    """build(pk)'s only row for `user`, by a statement compiled once per reader (compiled_rows.once); else 404.
+    `user` None: build reads nothing of the reader, and one statement serves everyone."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
-    found = compiled_rows.once(name, reader_key(user), build, pk)
+    found = compiled_rows.once(name, reader_key(user) if user is not None else (), build, pk)
     if not found:
         raise Http404
     return found[0]

@@ -6,12 +6,22 @@ has let the reader in already (access.get_agreement_for_user, get_action_line_fo
 object follows it; updates awaiting approval and their evidence stay the secretariat's (access.py).
 """
 
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Value, When
 
 from ..access import documents_of_cleared, is_secretariat, visible_progress_updates
 from ..carry_over import lines_with_carry_over
 from ..compiled_rows import once
-from ..models import OPEN_STATUSES, ActionLine, DeadlineChange, Follow, Institution, ProgressUpdate, Reminder
+from ..models import (
+    OPEN_STATUSES,
+    ActionLine,
+    Country,
+    DeadlineChange,
+    Follow,
+    Institution,
+    ProgressUpdate,
+    Reminder,
+    Session,
+)
 from ..table_rows import action_line_rows
 
 # What is still to do comes before what is done or cancelled, as on the worklists.
@@ -135,3 +145,22 @@ def updates(user, ids):
 
 def by_ids(ids):
     return ActionLine.objects.filter(pk__in=ids)
+
+
+# --- The commission page ------------------------------------------------------------------------------------------
+
+
+def commission_sessions(commission_id):
+    def sessions(pk):
+        return (
+            Session.objects.filter(commission_id=pk)
+            .select_related("country")
+            .annotate(meeting_count=Count("meetings"))
+            .order_by("number")
+        )
+
+    return once("commission.sessions", (), sessions, commission_id)
+
+
+def commission_parties(commission_id):
+    return once("commission.parties", (), lambda pk: Country.objects.filter(commissions=pk), commission_id)

@@ -33,6 +33,7 @@ from ..access import (
     visible_progress_updates,
 )
 from ..clock import local_today
+from ..filters import ActionLineFilter
 from ..jinja_env import render as render_jinja2
 from ..kept_plans import kept_plans, rows_by_ids
 from ..models import OPEN_STATUSES, ActionLine, Agreement, Commission, Follow, Session
@@ -249,9 +250,7 @@ def commission_detail(request, pk):
     today = local_today()
     user = request.user
     lines = resolved_action_lines(user)
-    sessions = list(
-        commission.sessions.select_related("country").annotate(meeting_count=Count("meetings")).order_by("number")
-    )
+    sessions = object_rows.commission_sessions(commission.pk)
     counts = figures.cached(
         lambda: figures.per_session(user, commission.pk, today),
         "sessions",
@@ -270,10 +269,12 @@ def commission_detail(request, pk):
         session.overdue_count = found["overdue"]
         session.progress = figures.mean_progress(found)
     overdue = carry_over.lines_with_carry_over(lines.overdue(today).filter(commission=commission))
-    overdue = rows_by_ids(overdue.order_by("due_date", "id"), 0, OVERDUE_ON_COMMISSION_PAGE, action_line_rows)
+    # Their rows looked up by id as the action-line list's (list_bases.lookup).
+    rows = ActionLineFilter.lookup(user, action_line_rows)
+    overdue = rows_by_ids(overdue.order_by("due_date", "id"), 0, OVERDUE_ON_COMMISSION_PAGE, lookup=rows)
     context = {
         "commission": commission,
-        "parties": commission.parties.all(),
+        "parties": object_rows.commission_parties(commission.pk),
         "sessions": sessions,
         "agreement_total": totals["agreements"],
         "line_totals": {**totals, "progress": figures.mean_progress(totals)},
