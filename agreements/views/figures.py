@@ -13,8 +13,8 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Count, Min
 
+from .. import compiled_rows, deadlines, tallies
 from .. import data_version as version
-from .. import deadlines, tallies
 from ..access import audience_key, is_secretariat, named_clearance, open_levels, resolved_action_lines
 from ..models import OPEN_STATUSES, ActionLine, Agreement, Person, Sector
 
@@ -266,12 +266,12 @@ def overdue_by_owner(user, today, limit=10):
         .order_by("-count", "oldest", "responsible_person")[:limit]
     )
     # Named once counted: joining the people before grouping would read every person to group a few hundred lines.
-    people = Person.objects.select_related("institution").in_bulk([row["responsible_person"] for row in counted])
+    people = _names_and_institutions([row["responsible_person"] for row in counted])
     return [
         {
             "person_id": row["responsible_person"],
-            "name": people[row["responsible_person"]].full_name,
-            "institution": _institution_label(people[row["responsible_person"]].institution),
+            "name": people[row["responsible_person"]][0],
+            "institution": people[row["responsible_person"]][1],
             "count": row["count"],
             "oldest": row["oldest"],
         }
@@ -281,8 +281,17 @@ def overdue_by_owner(user, today, limit=10):
     ]
 
 
-def _institution_label(institution):
-    return (institution.acronym or institution.name) if institution else ""
+def _names_and_institutions(ids):
+    """{person id: (full name, their institution's acronym or name, or "")}, by a statement compiled once."""
+    if not ids:
+        return {}
+
+    def people(*ids):
+        fields = ("pk", "full_name", "institution__acronym", "institution__name")
+        return Person.objects.filter(pk__in=ids).values_list(*fields)
+
+    found = compiled_rows.once("people.named", (), people, *ids)
+    return {pk: (name, acronym or institution or "") for pk, name, acronym, institution in found}
 
 
 def due_soon(user, today, limit=5):
