@@ -205,7 +205,7 @@ def mark_hidden_agreements(lines, user):
     levels = open_levels(user)
     candidates = {line.agreement_id for line in lines if line.agreement.confidentiality not in levels}
     if candidates:
-        visible = set(Agreement.objects.visible_to(user).filter(pk__in=candidates).values_list("pk", flat=True))
+        visible = set(compiled_rows.once("agreements.visible", reader_key(user), _visible_of(user), *candidates))
         for line in lines:
             line.agreement_hidden = line.agreement_id in candidates - visible
     return lines
@@ -239,6 +239,11 @@ def outside_channel_lines():
 
 
 # One access helper per object kind: select what the page shows, 404 when absent or hidden, 403 when not allowed.
+
+
+def _visible_of(user):
+    """The ids among `ids` of agreements `user` may see, as a function for compiled_rows.once."""
+    return lambda *ids: Agreement.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
 
 
 def get_commission_for_user(request, pk):
