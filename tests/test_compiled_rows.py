@@ -177,3 +177,12 @@ def test_object_pages_write_their_sql_once(client, make, compilations):
     assert client.get(lines[1].get_absolute_url()).status_code == 200
     assert client.get(agreement.get_absolute_url()).status_code == 200
     assert len(compilations) - written < written / 3
+
+
+def test_a_statement_of_no_ids_is_compiled_once_too(make, compilations):
+    first = make.agreement(title="Primero")
+    statement = Compiled(lambda: Agreement.objects.order_by("pk").values_list("title", flat=True), 0)
+    written = len(compilations)
+    make.agreement(title="Segundo")
+    assert statement() == ["Primero", "Segundo"] and first.title == "Primero"
+    assert len(compilations) == written

@@ -15,7 +15,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.http import urlencode
 from django.utils.translation import ngettext
 
-from .. import access_list, carry_over, charts, deadlines
+from .. import access_list, carry_over, charts, compiled_rows, deadlines
 from ..access import (
     can_manage_access,
     can_report_progress,
@@ -214,27 +214,34 @@ def dashboard(request):
     return render_jinja2(request, "agreements/dashboard.html", context)
 
 
+def _commissions_with_sessions():
+    """Every commission with its number of sessions and its latest one (the same for every reader)."""
+    latest_session = Session.objects.filter(commission=OuterRef("pk")).order_by("-number")
+    return Commission.objects.select_related("lead_institution").annotate(
+        session_count=_count_by(Session.objects.all(), "commission"),
+        latest_session=Subquery(latest_session.values("number")[:1]),
+        latest_session_id=Subquery(latest_session.values("pk")[:1]),
+    )
+
+
 def _party_names():
     """{commission id: its parties' names, by name}, in one query of two columns: a prefetch of the countries built
     a model instance and a related manager for each, for a name each."""
     names = defaultdict(list)
-    parties = Commission.parties.through.objects.order_by("country__name", "country_id")
-    for commission, name in parties.values_list("commission_id", "country__name"):
+    for commission, name in compiled_rows.once("parties", (), _parties):
         names[commission].append(name)
     return names
+
+
+def _parties():
+    parties = Commission.parties.through.objects.order_by("country__name", "country_id")
+    return parties.values_list("commission_id", "country__name")
 
 
 def commission_list(request):
     today = local_today()
     user = request.user
-    latest_session = Session.objects.filter(commission=OuterRef("pk")).order_by("-number")
-    commissions = list(
-        Commission.objects.select_related("lead_institution").annotate(
-            session_count=_count_by(Session.objects.all(), "commission"),
-            latest_session=Subquery(latest_session.values("number")[:1]),
-            latest_session_id=Subquery(latest_session.values("pk")[:1]),
-        )
-    )
+    commissions = compiled_rows.once("commissions", (), _commissions_with_sessions)
     counts = figures.cached(lambda: figures.per_commission(user, today), "commissions", figures.audience(user), today)
     parties = _party_names()
     for commission in commissions:
