@@ -3,6 +3,7 @@ broken when PostgreSQL cannot prepare a statement."""
 
 import datetime
 import decimal
+import re
 
 import pytest
 from django.db import connection
@@ -159,3 +160,19 @@ def test_statements_the_server_forgot_are_run_as_usual_and_prepared_anew(lines):
         assert list(rows.all()) == [lines[2]]
     assert len(prepared_statements()) == 1
     assert ActionLine.objects.count() == 4
+
+
+def test_the_dashboard_runs_its_statements_from_kept_plans_and_shows_the_same(client, make):
+    from agreements import roles
+
+    user = make.user(groups=[roles.VIEWER])
+    person = make.person(user=user, full_name="Rosa Angélica Mejías")
+    make.action_line(title="Convenio con Pedro Camejo", responsible_person=person)
+    client.force_login(user)
+    # The same page each time, but for the CSRF token, masked anew for each response.
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    pages = [token.sub("", client.get("/", headers={"accept-language": "es"}).text) for _ in range(7)]
+    assert "Convenio con Pedro Camejo" in pages[0] and all(page == pages[0] for page in pages)
+    kept = prepared_statements()
+    # The tallies, the reader's own lines and the names they are counted under are among them.
+    assert len(kept) >= 5 and any(plans >= 1 for plans in kept.values())
