@@ -241,6 +241,8 @@ def _parties():
     return parties.values_list("commission_id", "country__name")
 
 
+# As the dashboard's: tallies, and commissions and their sessions, the same whatever the values.
+@kept_plans()
 def commission_list(request):
     today = local_today()
     user = request.user
@@ -255,6 +257,8 @@ def commission_list(request):
     return render_jinja2(request, "agreements/commission_list.html", {"commissions": commissions})
 
 
+# The commission's own rows by its id, its sessions' tallies, and its overdue lines under the reader's clearance.
+@kept_plans()
 def commission_detail(request, pk):
     commission = get_commission_for_user(request, pk)
     today = local_today()
