@@ -69,26 +69,28 @@ def page_rows(results):
 
 # What to do next about a page short of its target, by kind of page and whether it was rendered afresh.
 NEXT_STEPS = {
-    ("dashboard", True): "Its figures come from the tallies the database keeps (agreements/tallies.py), a few "
-    "small statements, and its owners are counted before they are named; what is left is about 18 queries and "
-    "the page's own Python, listed here: the reader's clearance resolved, the ORM building those queries and the "
-    "Jinja2 rendering. Next: the reader's named rows and named clearance read in one statement and kept per data "
-    "version, and the parts that are the same for every reader of a level (due soon, latest updates) kept per "
-    "level rather than per reader.",
-    ("list", True): "Most of the time is the app's Python (see the CPU column): the list's filters applied to the "
-    "reader's base queryset (kept per reader: agreements/list_bases.py) and compiled to SQL on every request (the "
-    "count, the page's ids and its rows, whose plan is kept: agreements/kept_plans.py), then the Jinja2 rendering "
-    "of the rows, the filter form and the page shell, and the middleware (the session and the user read from the "
-    "database). Next: the filter form's HTML kept per state of the reference data, and the statements compiled "
-    "once per shape of filter and reused with new values.",
+    ("dashboard", True): "Its figures come from the tallies the database keeps (agreements/tallies.py), its "
+    "statements run from kept plans and its short lists' rows are compiled once (agreements/compiled_rows.py); "
+    "what is left is about 17 queries and the page's own Python, listed here: the reader's named clearance and "
+    "named rows (their SQL holds the ids they are named for, so it is written afresh), the grouped count of the "
+    "overdue owners and the Jinja2 rendering. Next: the named rows and clearance read in one statement and kept "
+    "per data version, and the parts that are the same for every reader of a level (due soon, latest updates) "
+    "kept per level rather than per reader.",
+    ("list", True): "Most of the time is the app's Python (see the CPU column), spread over many small parts: the "
+    "session and the user read from the database, the filter form cleaned, the filters applied to the reader's "
+    "base queryset (agreements/list_bases.py) and the count and the page's ids compiled to SQL (the rows' "
+    "statement is compiled once: agreements/compiled_rows.py), the rows built, and the Jinja2 rendering of the "
+    "table and the page shell (the filter form is kept: agreements/kept_forms.py). Next: the count's and the ids' "
+    "SQL kept per reader, data version and query string, and the table's rows built with fewer objects.",
     ("search", True): "As the lists; and a common word's matches are counted up to the cap in the list's own "
     "order (about 10,000 open lines read through the deadline index, each line's search vector read from the "
     "table: 10-15 ms of PostgreSQL a request). A GIN index of the open lines' vectors builds a bitmap of every "
     "match first (11 ms for 38,000), and carrying the vector in the deadline index would fail for a long "
     "description (an index row is at most 2.7 kB). Next: a lower cap for text lists, shown as such.",
-    ("detail", True): "Most of the time is the app's Python: the ORM building and compiling the page's dozen "
-    "statements, whose plans are kept (agreements/kept_plans.py), and their model instances. Next: the page's "
-    "small related lists (updates, deadline changes, documents, reminders) read as values(), and fewer statements.",
+    ("detail", True): "Its statements are compiled once (agreements/compiled_rows.py, views/object_rows.py) and "
+    "their plans kept (agreements/kept_plans.py); what is left is the session and the user, the carry-over links "
+    "(their SQL holds the ids the reader is named for), the model instances and the Jinja2 rendering. Next: the "
+    "small related lists read as values, and the carry-over links asked of the kept base queryset.",
 }
 NEXT_STEP_SQL = (
     "Its time is PostgreSQL's: reading the page's queries, each a join of several tables under the reader's "
