@@ -247,9 +247,9 @@ def _visible_of(user):
 
 
 def get_commission_for_user(request, pk):
-    # Commissions are open to every reader; the key says so.
+    # Commissions are open to every reader: one statement serves everyone.
     return one_cleared(
-        "commission", None, lambda pk: Commission.objects.select_related("lead_institution").filter(pk=pk), pk
+        "commission", (), lambda pk: Commission.objects.select_related("lead_institution").filter(pk=pk), pk
     )
 
 
@@ -271,14 +271,14 @@ def reader_key(user):
     return (user.pk, is_counterpart(user), person.pk if person is not None else None)
 
 
-def one_cleared(name, user, build, pk):
-    """build(pk)'s only row for `user`, by a statement compiled once per reader (compiled_rows.once); else 404.
-    `user` None: build reads nothing of the reader, and one statement serves everyone."""
+def one_cleared(name, key, build, pk):
+    """build(pk)'s only row, by a statement compiled once per `key`, what build reads of the reader
+    (compiled_rows.once); else 404."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
-    found = compiled_rows.once(name, reader_key(user) if user is not None else (), build, pk)
+    found = compiled_rows.once(name, key, build, pk)
     if not found:
         raise Http404
     return found[0]
@@ -294,7 +294,7 @@ def get_agreement_for_user(request, pk):
             .filter(pk=pk)
         )
 
-    return one_cleared("agreement", user, visible, pk)
+    return one_cleared("agreement", reader_key(user), visible, pk)
 
 
 def can_see_agreement(user, agreement_id):
@@ -330,7 +330,7 @@ def get_action_line_for_user(request, pk, write=False):
             .filter(pk=pk)
         )
 
-    line = one_cleared("action_line", user, visible, pk)
+    line = one_cleared("action_line", reader_key(user), visible, pk)
     if write and not can_report_progress(request.user, line):
         raise PermissionDenied
     return line

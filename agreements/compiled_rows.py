@@ -12,22 +12,22 @@ with other stand-ins, and anything else that differs between the two (an id used
 SQL that changes with the ids refuses the statement, so that no value of one request is ever kept for another.
 
 What build() reads of the reader, the day or the language is kept in the statement: `once()` keeps statements
-under a key that holds them (the reader as list_bases.reader says; the day and language always).
+under a key that holds them (the reader as access.reader_key says; the day and language always).
 """
 
 import copy
-from collections import OrderedDict
 
 from django.db import connections
 from django.utils.translation import get_language
 
 from .clock import local_today
+from .recent import Recent
 
 # Ids no row has (primary keys are positive and below 2**63), each distinct so that its places are known.
 _STAND_IN = -(2**62)
 BIGGEST_ID = 2**63 - 1
 KEPT = 256
-_kept = OrderedDict()
+_kept = Recent(KEPT)
 
 
 def stand_ins(count, first=0):
@@ -84,24 +84,6 @@ class Compiled:
 
 def once(name, key, build, *ids):
     """build(*ids)'s results, by a statement compiled once per name, key (what build reads of the reader; see
-    list_bases.reader), number of ids, day and language. Each process keeps the KEPT statements used last."""
+    access.reader_key), number of ids, day and language. Each process keeps the KEPT statements used last."""
     full_key = (name, *key, len(ids), local_today(), get_language())
-    statement = _kept.get(full_key)
-    if statement is None:
-        statement = _kept[full_key] = Compiled(build, len(ids))
-        while len(_kept) > KEPT:
-            _kept.popitem(last=False)
-    else:
-        _kept.move_to_end(full_key)
-    return statement(*ids)
-
-
-class RowsById:
-    """read(queryset.filter(pk__in=ids)) for `size` ids, compiled once: call it with the ids to get their rows
-    in no particular order. `read` is one of table_rows' readers."""
-
-    def __init__(self, queryset, read, size):
-        self.statement = Compiled(lambda *ids: read(queryset.filter(pk__in=ids).order_by()), size)
-
-    def __call__(self, ids):
-        return self.statement(*ids)
+    return _kept.get_or_make(full_key, lambda: Compiled(build, len(ids)))(*ids)

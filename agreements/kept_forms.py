@@ -13,18 +13,17 @@ sent by GET, with no CSRF token. So each process keeps the KEPT forms rendered l
 where the data version cannot be known (SQLite, inside a transaction) the form is rendered every time.
 """
 
-from collections import OrderedDict
-
 import jinja2
 from django.utils.translation import get_language
 from markupsafe import Markup
 
 from . import data_version
+from .recent import Recent
 
 TEMPLATE = "agreements/includes/filter_form.html"
 # A form with the 200 sessions of the benchmark is about 30 kB: the forms kept take a few MB at most.
 KEPT = 64
-_kept = OrderedDict()
+_kept = Recent(KEPT)
 
 
 def form_key(request, filterset):
@@ -47,11 +46,4 @@ def filter_form(context, filterset):
     key = form_key(request, filterset)
     if key is None:
         return rendered(context.environment, request, filterset)
-    html = _kept.get(key)
-    if html is None:
-        html = _kept[key] = rendered(context.environment, request, filterset)
-        while len(_kept) > KEPT:
-            _kept.popitem(last=False)
-    else:
-        _kept.move_to_end(key)
-    return html
+    return _kept.get_or_make(key, lambda: rendered(context.environment, request, filterset))

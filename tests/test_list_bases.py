@@ -16,10 +16,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def none_kept():
     list_bases._kept.clear()
-    list_bases._compiled.clear()
     yield
     list_bases._kept.clear()
-    list_bases._compiled.clear()
 
 
 def test_a_readers_base_is_built_once_and_each_list_gets_its_own_copy(make, monkeypatch):

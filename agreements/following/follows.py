@@ -2,6 +2,7 @@
 
 from django.db.models import Min, OuterRef, Q, Subquery
 
+from ..compiled_rows import once
 from ..models import OPEN_STATUSES, Agreement, Follow, ProgressUpdate
 
 
@@ -15,7 +16,12 @@ def unfollow(user, agreement):
 
 
 def is_following(user, agreement):
-    return user.is_authenticated and Follow.objects.filter(user=user, agreement=agreement).exists()
+    return user.is_authenticated and bool(once("follow", (), _follow, user.pk, agreement.pk))
+
+
+def _follow(user_id, agreement_id):
+    """The user's follow of the agreement, at most one, by a statement compiled once (compiled_rows.py)."""
+    return Follow.objects.filter(user_id=user_id, agreement_id=agreement_id).values_list("pk", flat=True)[:1]
 
 
 def followed_by(user):

@@ -14,9 +14,7 @@ from ..compiled_rows import once
 from ..models import (
     OPEN_STATUSES,
     ActionLine,
-    Country,
     DeadlineChange,
-    Follow,
     Institution,
     ProgressUpdate,
     Reminder,
@@ -79,13 +77,6 @@ def documents(user, **owner):
     return once(f"documents.{field}", clearance(user), lambda pk: documents_of_cleared(user, **{field: pk}), pk)
 
 
-def follows(user, agreement_id):
-    def follow(user_id, pk):
-        return Follow.objects.filter(user_id=user_id, agreement_id=pk).values_list("pk", flat=True)[:1]
-
-    return user.is_authenticated and bool(once("agreement.follow", (), follow, user.pk, agreement_id))
-
-
 def line_updates(user, line_id):
     """The line's updates but those awaiting approval, which are listed apart for the secretariat."""
 
@@ -127,7 +118,11 @@ def line_reminders(line_id):
 
 def own_lines(ids):
     """The reader's own lines of these ids as the table reads them: their responsible people are cleared for them."""
-    return once("dashboard.own_lines", (), lambda *ids: action_line_rows(lines_with_carry_over(by_ids(ids))), *ids)
+
+    def lines(*ids):
+        return action_line_rows(lines_with_carry_over(ActionLine.objects.filter(pk__in=ids)))
+
+    return once("dashboard.own_lines", (), lines, *ids)
 
 
 def updates(user, ids):
@@ -143,10 +138,6 @@ def updates(user, ids):
     return once("dashboard.updates", clearance(user), found, *ids)
 
 
-def by_ids(ids):
-    return ActionLine.objects.filter(pk__in=ids)
-
-
 # --- The commission page ------------------------------------------------------------------------------------------
 
 
@@ -160,7 +151,3 @@ def commission_sessions(commission_id):
         )
 
     return once("commission.sessions", (), sessions, commission_id)
-
-
-def commission_parties(commission_id):
-    return once("commission.parties", (), lambda pk: Country.objects.filter(commissions=pk), commission_id)

@@ -34,6 +34,7 @@ from ..access import (
 )
 from ..clock import local_today
 from ..filters import ActionLineFilter
+from ..following.follows import is_following
 from ..jinja_env import render as render_jinja2
 from ..kept_plans import kept_plans, rows_by_ids
 from ..models import OPEN_STATUSES, ActionLine, Agreement, Commission, Follow, Session
@@ -153,9 +154,7 @@ def _your_commissions(user, today):
     if not commissions:
         return []
     counts = figures.cached(lambda: figures.per_commission(user, today), "commissions", figures.audience(user), today)
-    parties = _party_names()
     for commission in commissions:
-        commission.party_names = parties.get(commission.pk, [])
         found = counts.get(commission.pk, {})
         commission.open_count = found.get("open_count", 0)
         commission.overdue_count = found.get("overdue_count", 0)
@@ -288,7 +287,7 @@ def commission_detail(request, pk):
     overdue = rows_by_ids(overdue.order_by("due_date", "id"), 0, OVERDUE_ON_COMMISSION_PAGE, lookup=rows)
     context = {
         "commission": commission,
-        "parties": object_rows.commission_parties(commission.pk),
+        "parties": _party_names().get(commission.pk, []),
         "sessions": sessions,
         "agreement_total": totals["agreements"],
         "line_totals": {**totals, "progress": figures.mean_progress(totals)},
@@ -372,7 +371,7 @@ def agreement_detail(request, pk):
     context = {
         "agreement": agreement,
         "crumbs": breadcrumbs_for({"request": request}, agreement)["crumbs"],
-        "following": object_rows.follows(user, agreement.pk),
+        "following": is_following(user, agreement),
         "progress": _mean_progress(lines),
         "our_institutions": object_rows.institutions(agreement.pk, "ours"),
         "counterpart_institutions": object_rows.institutions(agreement.pk, "counterpart"),
