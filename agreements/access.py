@@ -97,10 +97,15 @@ def action_line_condition(user, prefix=""):
 
 
 class NamedClearance(NamedTuple):
-    """Conditions on agreements and on action lines: what a user is named for, beyond their open levels."""
+    """Conditions on agreements and on action lines: what a user is named for, beyond their open levels, with the
+    ids they were written from (`named_rows` compiles statements on them once)."""
 
     agreements: Q
     action_lines: Q
+    # The agreements granted (sorted), the agreements coordinated (sorted), and the person, if any.
+    granted: tuple
+    coordinated: tuple
+    person_id: int | None
 
 
 def named_clearance(user):
@@ -129,18 +134,84 @@ def _coordinated(person_id):
 
 def _named_clearance(user):
     person = person_of(user)
-    granted = set(compiled_rows.once("granted", (), _granted, user.pk))
+    granted = tuple(sorted(set(compiled_rows.once("granted", (), _granted, user.pk))))
     if person is None and not granted:
         return None
-    agreements = Q(pk__in=granted)
-    lines = Q(agreement_id__in=granted)
+    coordinated = ()
     if person is not None:
-        coordinated = compiled_rows.once("coordinated", (), _coordinated, person.pk)
-        agreements |= Q(coordinator_id=person.pk)
-        lines |= Q(agreement_id__in=list(coordinated))
-        lines |= Q(responsible_person_id=person.pk) | Q(counterpart_person_id=person.pk)
-    beyond = ~Q(confidentiality__in=open_levels(user))
-    return NamedClearance(agreements & beyond, lines & beyond)
+        coordinated = tuple(sorted(compiled_rows.once("coordinated", (), _coordinated, person.pk)))
+    return _named_conditions(open_levels(user), granted, coordinated, person.pk if person is not None else None)
+
+
+def _named_conditions(levels, granted, coordinated, person_id):
+    agreements, lines = Q(pk__in=granted), Q(agreement_id__in=granted)
+    if person_id is not None:
+        agreements |= Q(coordinator_id=person_id)
+        lines |= Q(agreement_id__in=coordinated)
+        lines |= Q(responsible_person_id=person_id) | Q(counterpart_person_id=person_id)
+    beyond = ~Q(confidentiality__in=levels)
+    return NamedClearance(agreements & beyond, lines & beyond, granted, coordinated, person_id)
+
+
+def _named_ids(named, kind):
+    """(the shape of the ids, the ids) that `kind`'s named condition is written from, for compiled statements."""
+    # The agreements' condition does not read the agreements coordinated (it asks for the coordinator).
+    coordinated = named.coordinated if kind == "action_lines" else ()
+    shape = (len(named.granted), len(coordinated), named.person_id is not None)
+    return shape, (*named.granted, *coordinated, *(() if named.person_id is None else (named.person_id,)))
+
+
+def _named_from(shape, levels, ids):
+    granted, coordinated = ids[: shape[0]], ids[shape[0] : shape[0] + shape[1]]
+    person_id = ids[shape[0] + shape[1]] if shape[2] else None
+    return _named_conditions(levels, granted, coordinated, person_id)
+
+
+def _on_clearance(user, kind, name, build, condition, *ids):
+    """build(condition(clearance), *ids)'s results, by a statement compiled once per reader and shape of the ids
+    they are named for (compiled_rows.once): the named ids change what is read, not the SQL."""
+    named = named_clearance(user)
+    if named is None:
+        return None
+    levels = open_levels(user)
+    shape, named_ids = _named_ids(named, kind)
+    count = len(named_ids)
+
+    def conditioned(*given):
+        return build(condition(levels, getattr(_named_from(shape, levels, given[:count]), kind)), *given[count:])
+
+    return compiled_rows.once(name, (*reader_key(user), *shape), conditioned, *named_ids, *ids)
+
+
+def named_rows(user, kind, name, build):
+    """build(condition)'s results, `condition` being the reader's named clearance on `kind` ("agreements" or
+    "action_lines"), by a statement compiled once per reader. [] when the reader is named nowhere or sees all."""
+    found = _on_clearance(user, kind, f"named.{kind}.{name}", build, lambda _levels, named: named)
+    return [] if found is None else found
+
+
+_MODELS = {"agreements": Agreement, "action_lines": ActionLine}
+
+
+def resolved_rows(user, kind, name, build, *ids):
+    """build(what `user` sees of `kind`, *ids)'s results: `kind` is "agreements" or "action_lines", what is seen
+    is read as `resolved_agreements` or `resolved_action_lines`, and the statement is compiled once per reader
+    (compiled_rows.once), so that a page's question of the reader's rows costs no ORM work after the first."""
+    model = _MODELS[kind]
+    found = _on_clearance(
+        user,
+        kind,
+        f"resolved.{kind}.{name}",
+        lambda cleared, *given: build(model.objects.filter(cleared), *given),
+        lambda levels, named: Q(confidentiality__in=levels) | named,
+        *ids,
+    )
+    if found is not None:
+        return found
+    # The secretariat, or a reader named nowhere: the condition is the reader's kind alone.
+    return compiled_rows.once(
+        f"resolved.{kind}.{name}", reader_key(user), lambda *given: build(_resolved(model, user, kind), *given), *ids
+    )
 
 
 def resolved_action_lines(user):

@@ -29,7 +29,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timezone import template_localtime
-from django.utils.translation import get_language, get_language_info, gettext, ngettext, pgettext
+from django.utils.translation import get_language, get_language_info, gettext, ngettext, pgettext, trans_real
 from markupsafe import Markup
 
 from agreements import deadlines, jinja_panels, kept_forms
@@ -176,12 +176,54 @@ def environment(**options):
     return env
 
 
+def _bound_gettext(translation):
+    """Jinja2's newstyle gettext (jinja2.ext) over one translation catalogue rather than Django's gettext."""
+
+    @jinja2.pass_context
+    def gettext(context, message, **variables):
+        found = translation.gettext(message) if message else ""
+        if context.eval_ctx.autoescape:
+            found = Markup(found)
+        return found % variables
+
+    return gettext
+
+
+def _bound_ngettext(translation):
+    @jinja2.pass_context
+    def ngettext(context, singular, plural, number, **variables):
+        variables.setdefault("num", number)
+        found = translation.ngettext(singular, plural, number)
+        if context.eval_ctx.autoescape:
+            found = Markup(found)
+        return found % variables
+
+    return ngettext
+
+
+def bound_translations():
+    """`_`, `gettext` and `ngettext` for one render, bound to the language active when it starts.
+
+    Django's gettext looks the active translation up in a thread-local (asgiref's Local) on every call, which was
+    about a tenth of a page's template time; a render cannot change language halfway, so it is looked up once.
+    Put in the render's context, these take the place of the environment's globals for the page and its includes
+    (macros imported without context keep the globals, which give the same words). Without an active language
+    (deactivate_all) or with translations off, the globals are left to answer."""
+    language = get_language()
+    if language is None or not settings.USE_I18N:
+        return {}
+    translation = trans_real.translation(language)
+    gettext_bound = _bound_gettext(translation)
+    return {"_": gettext_bound, "gettext": gettext_bound, "ngettext": _bound_ngettext(translation)}
+
+
 class Template(jinja2_backend.Template):
     @property
     def name(self):
         return self.template.name
 
     def render(self, context=None, request=None):
+        context = {**bound_translations(), **(context or {})}
         html = super().render(context, request)
         # What Django's test client records for Django templates (response.context, assertTemplateUsed). Only
         # where django.test is loaded already: a production worker need not import the test framework.

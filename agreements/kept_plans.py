@@ -173,7 +173,11 @@ def rows_by_ids(queryset, bottom, top, read=None, lookup=None):
     joins and annotations), by a statement whose plan is the same whatever the ids, and so is kept. `read` turns
     the queryset into the rows the page uses (agreements/table_rows.py); by default its model instances.
     `lookup(ids)`, where given, reads the rows instead, by a statement compiled once (compiled_rows.py)."""
-    ids = list(queryset.values_list("pk", flat=True)[bottom:top])
+    return rows_in_order(list(queryset.values_list("pk", flat=True)[bottom:top]), queryset, read, lookup)
+
+
+def rows_in_order(ids, queryset=None, read=None, lookup=None):
+    """The rows of `ids`, in their order, read as rows_by_ids reads them: by `lookup(ids)`, or from `queryset`."""
     if not ids:
         return []
     with kept_plans():

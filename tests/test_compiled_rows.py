@@ -9,10 +9,10 @@ import pytest
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
-from agreements import compiled_rows, list_bases, roles
+from agreements import access, compiled_rows, list_bases, roles
 from agreements.compiled_rows import Compiled
 from agreements.filters import ActionLineFilter, AgreementFilter
-from agreements.models import ActionLine, Agreement, ProgressUpdate
+from agreements.models import ActionLine, Agreement, AgreementAccess, ProgressUpdate
 from agreements.table_rows import action_line_rows, agreement_rows
 
 pytestmark = pytest.mark.django_db
@@ -186,3 +186,31 @@ def test_a_statement_of_no_ids_is_compiled_once_too(make, compilations):
     written = len(compilations)
     assert statement() == ["Primero", "Segundo"] and first.title == "Primero"
     assert len(compilations) == written
+
+
+def test_a_readers_rows_follow_a_new_grant_at_once_without_writing_sql_again(make):
+    """resolved_rows: what the reader sees, by a statement written once per reader and number of ids they are
+    named for; a new grant is another number of ids, so it counts on the next request."""
+    viewer = make.user(groups=[roles.VIEWER])
+    restricted = [make.agreement(confidentiality="restricted") for _ in range(3)]
+    lines = [make.action_line(agreement) for agreement in restricted]
+    public = make.action_line(make.agreement(confidentiality="public"))
+
+    def seen(user=viewer):
+        return set(access.resolved_rows(user, "action_lines", "test", lambda rows: rows.values_list("pk", flat=True)))
+
+    def fresh(user):
+        return type(user).objects.get(pk=user.pk)  # a new request's user, its clearance read anew
+
+    assert seen() == {public.pk}
+    AgreementAccess.objects.create(agreement=restricted[0], user=viewer)
+    assert seen(fresh(viewer)) == {public.pk, lines[0].pk}
+    AgreementAccess.objects.create(agreement=restricted[2], user=viewer)
+    assert seen(fresh(viewer)) == {public.pk, lines[0].pk, lines[2].pk}
+    kept = set(compiled_rows._kept)
+    # Another grant of the same number: the same statements with other ids.
+    AgreementAccess.objects.filter(agreement=restricted[2]).update(agreement=restricted[1])
+    assert seen(fresh(viewer)) == {public.pk, lines[0].pk, lines[1].pk}
+    assert set(compiled_rows._kept) == kept
+    # The secretariat sees every line, by a statement of its own.
+    assert seen(make.user(groups=[roles.EDITOR])) == {line.pk for line in (*lines, public)}

@@ -134,3 +134,29 @@ def test_editor_panels_reach_editors_only_on_the_jinja2_pages(client, make, in_e
     line_page = client.get(line.get_absolute_url()).text
     assert 'id="access-list"' not in agreement_page and "Attach a document" not in agreement_page
     assert 'id="update-links"' not in line_page and "Attach a document" not in line_page
+
+
+# Words of the catalogue in each form a template asks for them: _() with and without values (one to escape),
+# {% trans %} with a plural, ngettext with its implicit `num`.
+WORDS = (
+    '{{ _("Commissions") }}|{{ _("Session %(number)s", number=n) }}|'
+    '{{ _("from the counterpart: %(name)s", name=who) }}|'
+    "{% trans counter=n %}{{ counter }} agreement{% pluralize %}{{ counter }} agreements{% endtrans %}|"
+    '{{ ngettext("%(num)s day", "%(num)s days", n) }}'
+)
+
+
+@pytest.mark.parametrize(("language", "word"), [("es", "Comisiones"), ("en", "Commissions")])
+def test_a_render_bound_to_its_language_gives_the_words_djangos_gettext_gives(language, word):
+    from django.utils import translation
+
+    values = {"n": 3, "who": "<b>Ana</b>"}
+    with translation.override(language):
+        bound = jinja_env.Template(engine.env.from_string(WORDS), engine).render(values)
+        unbound = engine.env.from_string(WORDS).render(values)
+        assert set(jinja_env.bound_translations()) == {"_", "gettext", "ngettext"}
+    assert bound == unbound
+    assert bound.startswith(word) and "&lt;b&gt;Ana&lt;/b&gt;" in bound
+    with translation.override(None):
+        # No active language: Django's own gettext answers, as the environment's globals.
+        assert jinja_env.bound_translations() == {}

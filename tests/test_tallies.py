@@ -2,6 +2,7 @@
 and the figures the pages show from them agree with the figures counted from the rows for every kind of reader."""
 
 import datetime
+import functools
 import io
 import random
 
@@ -213,6 +214,19 @@ def test_a_readers_levels_and_named_clearance_add_up_to_what_they_see(make, worl
         for model, resolved in ((ActionLine, access.resolved_action_lines), (Agreement, access.resolved_agreements)):
             expected = set(model.objects.visible_to(user).values_list("pk", flat=True))
             assert set(resolved(user).values_list("pk", flat=True)) == expected, (name, model.__name__)
+        # The same rows by the statements compiled once per reader.
+        for model, kind in ((Agreement, "agreements"), (ActionLine, "action_lines")):
+            by_name = set(model.objects.filter(getattr(named, kind)).values_list("pk", flat=True)) if named else set()
+            assert set(access.named_rows(user, kind, "test", functools.partial(pks, model))) == by_name, name
+            visible = set(model.objects.visible_to(user).values_list("pk", flat=True))
+            assert set(access.resolved_rows(user, kind, "test", pks)) == visible, (name, kind)
+
+
+def pks(rows, condition=None):
+    """The ids of `rows` (a model: its rows meeting `condition`)."""
+    if condition is not None:
+        rows = rows.objects.filter(condition)
+    return rows.values_list("pk", flat=True)
 
 
 def counted_from_rows(monkeypatch, compute):
@@ -221,7 +235,10 @@ def counted_from_rows(monkeypatch, compute):
         patched.setattr(
             figures,
             "_parts",
-            lambda user: (None, figures.Rows(Agreement.objects.visible_to(user), ActionLine.objects.visible_to(user))),
+            lambda user: (
+                None,
+                figures.Rows.of(Agreement.objects.visible_to(user), ActionLine.objects.visible_to(user)),
+            ),
         )
         return compute()
 

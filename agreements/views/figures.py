@@ -8,6 +8,7 @@ view that writes, or a test) and on SQLite, figures are not cached.
 """
 
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -15,7 +16,7 @@ from django.db.models import Count, Min
 
 from .. import compiled_rows, deadlines, tallies
 from .. import data_version as version
-from ..access import audience_key, is_secretariat, named_clearance, open_levels, resolved_action_lines
+from ..access import audience_key, is_secretariat, named_rows, open_levels, resolved_action_lines
 from ..models import OPEN_STATUSES, ActionLine, Agreement, Person, Sector
 
 # Entries of superseded versions are never read again; this only bounds how long they take memory.
@@ -64,12 +65,23 @@ LINE_FIELDS = (
 )
 
 
-class Rows:
+class Rows(NamedTuple):
     """Agreements and action lines to count here, as named tuples of the fields the figures need."""
 
-    def __init__(self, agreements=None, lines=None):
-        self.agreements = [] if agreements is None else list(agreements.values_list(*AGREEMENT_FIELDS, named=True))
-        self.lines = [] if lines is None else list(lines.values_list(*LINE_FIELDS, named=True))
+    agreements: list | tuple = ()
+    lines: list | tuple = ()
+
+    @classmethod
+    def of(cls, agreements, lines):
+        return cls(list(_agreement_fields(agreements)), list(_line_fields(lines)))
+
+
+def _agreement_fields(agreements):
+    return agreements.values_list(*AGREEMENT_FIELDS, named=True)
+
+
+def _line_fields(lines):
+    return lines.values_list(*LINE_FIELDS, named=True)
 
 
 def _parts(user, using=DEFAULT_DB_ALIAS):
@@ -82,14 +94,13 @@ def _parts(user, using=DEFAULT_DB_ALIAS):
 
 def _split(user, using):
     if connections[using].vendor != "postgresql":
-        return None, Rows(Agreement.objects.visible_to(user), ActionLine.objects.visible_to(user))
+        return None, Rows.of(Agreement.objects.visible_to(user), ActionLine.objects.visible_to(user))
     if is_secretariat(user):
         return tallies.LEVELS, Rows()
-    named = named_clearance(user)
-    if named is None:
-        return open_levels(user), Rows()
+    # The reader's named rows, by statements written once per reader (access.named_rows).
     return open_levels(user), Rows(
-        Agreement.objects.filter(named.agreements), ActionLine.objects.filter(named.action_lines)
+        named_rows(user, "agreements", "figures", lambda named: _agreement_fields(Agreement.objects.filter(named))),
+        named_rows(user, "action_lines", "figures", lambda named: _line_fields(ActionLine.objects.filter(named))),
     )
 
 

@@ -29,6 +29,7 @@ from ..access import (
     person_of,
     resolved_action_lines,
     resolved_agreements,
+    resolved_rows,
     visible_documents,
     visible_progress_updates,
 )
@@ -36,7 +37,7 @@ from ..clock import local_today
 from ..filters import ActionLineFilter
 from ..following.follows import is_following
 from ..jinja_env import render as render_jinja2
-from ..kept_plans import kept_plans, rows_by_ids
+from ..kept_plans import kept_plans, rows_by_ids, rows_in_order
 from ..models import OPEN_STATUSES, ActionLine, Agreement, Commission, Follow, Session
 from ..table_rows import action_line_rows
 from ..templatetags.tracker import breadcrumbs_for
@@ -258,11 +259,18 @@ def commission_list(request):
 
 # The commission's own rows by its id, its sessions' tallies, and its overdue lines under the reader's clearance.
 @kept_plans()
+def _first_overdue(today):
+    def build(lines, commission_id):
+        overdue = lines.overdue(today).filter(commission_id=commission_id).order_by("due_date", "id")
+        return overdue.values_list("pk", flat=True)[:OVERDUE_ON_COMMISSION_PAGE]
+
+    return build
+
+
 def commission_detail(request, pk):
     commission = get_commission_for_user(request, pk)
     today = local_today()
     user = request.user
-    lines = resolved_action_lines(user)
     sessions = object_rows.commission_sessions(commission.pk)
     counts = figures.cached(
         lambda: figures.per_session(user, commission.pk, today),
@@ -281,10 +289,10 @@ def commission_detail(request, pk):
         session.open_count = found["open"]
         session.overdue_count = found["overdue"]
         session.progress = figures.mean_progress(found)
-    overdue = carry_over.lines_with_carry_over(lines.overdue(today).filter(commission=commission))
-    # Their rows looked up by id as the action-line list's (list_bases.lookup).
-    rows = ActionLineFilter.lookup(user, action_line_rows)
-    overdue = rows_by_ids(overdue.order_by("due_date", "id"), 0, OVERDUE_ON_COMMISSION_PAGE, lookup=rows)
+    # The first overdue lines' ids, then their rows looked up by id as the action-line list's (list_bases.lookup),
+    # each by a statement written once per reader.
+    overdue_ids = resolved_rows(user, "action_lines", "commission.overdue", _first_overdue(today), commission.pk)
+    overdue = rows_in_order(overdue_ids, lookup=ActionLineFilter.lookup(user, action_line_rows))
     context = {
         "commission": commission,
         "parties": _party_names().get(commission.pk, []),
