@@ -368,18 +368,28 @@ def get_agreement_for_user(request, pk):
     return one_cleared("agreement", reader_key(user), visible, pk)
 
 
+def _one_id(rows, pk):
+    return rows.filter(pk=pk).values_list("pk", flat=True)[:1]
+
+
 def can_see_agreement(user, agreement_id):
     """For links from a line to its agreement: a line's responsible person may see the line, not always the rest."""
-    return resolved_agreements(user).filter(pk=agreement_id).exists()
+    return bool(resolved_rows(user, "agreements", "can_see", _one_id, agreement_id))
 
 
 def can_report_progress(user, line):
     """Editors report on any line; a focal point only on the lines they are responsible for."""
+    return progress_reporter(user)(line)
+
+
+def progress_reporter(user):
+    """can_report_progress(user, ·): a function of a line, the user's permissions asked once (a list's rows)."""
     if user.has_perm("agreements.change_actionline"):
-        return True
+        return lambda line: True
     person = person_of(user)
-    responsible = person is not None and person.pk in (line.responsible_person_id, line.counterpart_person_id)
-    return responsible and user.has_perm("agreements.add_progressupdate")
+    if person is None or not user.has_perm("agreements.add_progressupdate"):
+        return lambda line: False
+    return lambda line: person.pk in (line.responsible_person_id, line.counterpart_person_id)
 
 
 def get_action_line_for_user(request, pk, write=False):

@@ -249,7 +249,7 @@ class ListFilterSet(django_filters.FilterSet):
         """The option lists of commissions, sessions, countries and sectors: one query per page, not one per list."""
         return reference_choices.current()
 
-    @property
+    @cached_property
     def ranked(self):
         """Whether the rows come best match first: a text query and no sort chosen."""
         return not self.sort and "rank" in self.qs.query.annotations

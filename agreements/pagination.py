@@ -5,7 +5,7 @@ from functools import cached_property
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 
 from . import search
-from .kept_plans import rows_by_ids
+from .kept_plans import rows_by_ids, rows_in_order
 
 # The largest OFFSET PostgreSQL and SQLite take (a signed 64-bit integer): a page starting beyond it
 # cannot hold a row, and asking the database for it fails instead of finding nothing.
@@ -40,16 +40,20 @@ class CappedPaginator(Paginator):
 
     cap = 1000
 
-    def __init__(self, object_list, per_page, *args, read=None, lookup=None, **kwargs):
+    def __init__(self, object_list, per_page, *args, read=None, lookup=None, statements=None, **kwargs):
         super().__init__(object_list, per_page, *args, **kwargs)
         # How a page's rows are read from the list's queryset: as it gives them, or as table rows
-        # (agreements/table_rows.py). The count and a page's ids are always read from the queryset itself;
-        # `lookup(ids)`, where given, reads the rows of those ids (list_bases.lookup).
+        # (agreements/table_rows.py). The count and a page's ids are read from the queryset itself, or by
+        # `statements` (kept_lists.ListStatements) where given; `lookup(ids)`, where given, reads the rows of those
+        # ids (list_bases.lookup).
         self.read = read or (lambda rows: rows)
         self.lookup = lookup
+        self.statements = statements
 
     @cached_property
     def count(self):
+        if self.statements is not None:
+            return self.statements.count(self.cap)
         # COUNT(*) over a LIMITed subquery of bare ids: PostgreSQL stops after cap + 1 rows, and
         # neither the rank nor the other annotations the page shows (progress) are computed; in no order,
         # except a text query's matches, counted in the list's order (search.counting_order).
@@ -82,6 +86,9 @@ class CappedPaginator(Paginator):
         """Rows `bottom` to `top` of the list: ids first, then their rows with the plan kept (kept_plans.rows_by_ids).
         Planning the rows' statement cost more than the rest of the page's SQL, and on deep pages an OFFSET query
         would build every row it skips with its joins and annotations (page 200: 140 ms → 3 ms)."""
+        if self.statements is not None:
+            ids = self.statements.ids(bottom, top, self.is_capped)
+            return rows_in_order(ids, self.object_list, self.read, self.lookup)
         if not hasattr(self.object_list, "values_list"):
             return list(self.read(self.object_list)[bottom:top])
         return rows_by_ids(self.object_list, bottom, top, self.read, self.lookup)

@@ -70,18 +70,18 @@ def page_rows(results):
 # What to do next about a page short of its target, by kind of page and whether it was rendered afresh.
 NEXT_STEPS = {
     ("dashboard", True): "Its figures come from the tallies the database keeps (agreements/tallies.py), its "
-    "statements run from kept plans and its short lists' rows are compiled once (agreements/compiled_rows.py); "
-    "what is left is about 17 queries and the page's own Python, listed here: the reader's named clearance and "
-    "named rows (their SQL holds the ids they are named for, so it is written afresh), the grouped count of the "
-    "overdue owners and the Jinja2 rendering. Next: the named rows and clearance read in one statement and kept "
-    "per data version, and the parts that are the same for every reader of a level (due soon, latest updates) "
-    "kept per level rather than per reader.",
-    ("list", True): "Most of the time is the app's Python (see the CPU column), spread over many small parts: the "
-    "session and the user read from the database, the filter form cleaned, the filters applied to the reader's "
-    "base queryset (agreements/list_bases.py) and the count and the page's ids compiled to SQL (the rows' "
-    "statement is compiled once: agreements/compiled_rows.py), the rows built, and the Jinja2 rendering of the "
-    "table and the page shell (the filter form is kept: agreements/kept_forms.py). Next: the count's and the ids' "
-    "SQL kept per reader, data version and query string, and the table's rows built with fewer objects.",
+    "statements run from kept plans, its short lists' rows and the reader's named rows are compiled once "
+    "(agreements/compiled_rows.py, access.named_rows); what is left is about 17 queries and the page's own "
+    "Python, listed here: the grouped count of the overdue owners, the figures' dictionaries and the Jinja2 "
+    "rendering. Next: the parts that are the same for every reader of a level (due soon, latest updates, the "
+    "overdue owners) kept per level rather than read per reader.",
+    ("list", True): "Most of the time is the app's Python (see the CPU column), spread over many small parts. The "
+    "SQL of every statement is written once per reader and filter values (the count and the page's ids: "
+    "agreements/kept_lists.py; the rows: agreements/compiled_rows.py) and the filter form is kept "
+    "(agreements/kept_forms.py). What is left: the user read through the ORM, the filter set's form built and "
+    "cleaned, the rows built as objects for the template, and the Jinja2 rendering of the table and the page "
+    "shell (about 40%). Next: the table's rows rendered by one compiled macro from tuples rather than through "
+    "attribute lookups on row objects, and the user read by a statement written once.",
     ("search", True): "As the lists; and a common word's matches are counted up to the cap in the list's own "
     "order (about 10,000 open lines read through the deadline index, each line's search vector read from the "
     "table: 10-15 ms of PostgreSQL a request). A GIN index of the open lines' vectors builds a bitmap of every "
@@ -197,8 +197,9 @@ def markdown(
         "- Each staff page twice: as the page cache serves it to a reader who saw it since the last write "
         f'(agreements/page_cache.py), and "{RENDERED}", rendered on every request with the figures '
         "read afresh from the kept tallies (a bench-only header bypasses the page and figures caches): the path of "
-        "the first reader after any write. The "
-        "targets are applied to both.",
+        "a reader whose page is not kept, such as the first reader of a page after any write. What each worker "
+        "keeps for every reader and page alike stays kept: statements written once, filter forms and option lists "
+        "(these two are rebuilt once per worker after a write). The targets are applied to both.",
         "- SQL queries: counted once per page in this process (Django's test client, after one warm-up request).",
         "- CPU ms/request: the CPU time gunicorn's workers (app) and the PostgreSQL processes used during the page's "
         "run, divided by the requests served (bench/cpu.py). Two cores give 2,000 ms a second to share with wrk: "

@@ -193,6 +193,8 @@ if AXES_FAILURE_LIMIT < 1 or TRUSTED_PROXY_COUNT < 0:
 
 # A session ends after this many seconds without activity, and when the browser closes unless the user
 # ticked "Keep me signed in" (agreements/signin/sessions.py).
+# Django's database sessions, read in one written statement (agreements/signin/session_store.py).
+SESSION_ENGINE = "agreements.signin.session_store"
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 8 * 3600)
 if SESSION_IDLE_TIMEOUT < 60:
     fail("SESSION_IDLE_TIMEOUT must be at least 60 seconds")

@@ -335,8 +335,10 @@ def test_counted_in_order_the_count_and_the_cap_are_unchanged(viewer, report, mo
     response, _ = counts_of(viewer, ACTION_LINES, {"q": "estudios", "status": "all"})
     assert (response.context["paginator"].count, response.context["filter"].ranked) == (2, True)
     monkeypatch.setattr(CappedPaginator, "cap", 1)
-    response, _ = counts_of(viewer, ACTION_LINES, {"q": "estudios", "status": "all"})
-    assert response.context["paginator"].is_capped
-    assert [line.title for line in response.context["action_lines"]] == [
-        line.title for line in report["lines"] if line.title.startswith("Estudio")
-    ]
+    # Twice: the second from the statements kept for the same values (kept_lists.py).
+    for _ in range(2):
+        response, _ = counts_of(viewer, ACTION_LINES, {"q": "estudios", "status": "all"})
+        assert response.context["paginator"].is_capped
+        assert [line.title for line in response.context["action_lines"]] == [
+            line.title for line in report["lines"] if line.title.startswith("Estudio")
+        ]

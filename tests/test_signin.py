@@ -349,3 +349,35 @@ def test_createsuperuser_at_a_terminal_offers_no_way_around_the_password_rules(m
     assert "at least 12 characters" in errors.getvalue()
     assert "Choose another password" in errors.getvalue()
     assert get_user_model().objects.get(username="chief").check_password(GOOD_NEW_PASSWORD)
+
+
+def test_the_session_read_is_djangos_for_kept_expired_and_unknown_sessions(make):
+    """agreements/signin/session_store.py reads the row Django's own database store reads."""
+    from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+
+    from agreements.signin.session_store import SessionStore
+
+    assert django_settings.SESSION_ENGINE == "agreements.signin.session_store"
+    saved = DjangoStore()
+    saved["answer"] = {"kept": [1, "dos"]}
+    saved.save()
+    read = SessionStore(saved.session_key)
+    assert read.load() == DjangoStore(saved.session_key).load() == {"answer": {"kept": [1, "dos"]}}
+    assert read.session_key == saved.session_key
+    Session.objects.filter(session_key=saved.session_key).update(
+        expire_date=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    )
+    for expired in (SessionStore(saved.session_key), SessionStore("x" * 32), SessionStore()):
+        assert expired.load() == {} and expired.session_key is None
+
+
+def test_a_signed_in_session_is_read_and_signing_out_ends_it(client, make):
+    user = make.user(groups=[roles.VIEWER])
+    client.force_login(user)
+    assert client.get(reverse("agreements:home")).status_code == 200
+    key = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    assert Session.objects.filter(session_key=key).exists()
+    client.post(reverse("logout"))
+    assert not Session.objects.filter(session_key=key).exists()
+    response = client.get(reverse("agreements:home"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]

@@ -5,10 +5,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import exports
-from ..access import can_report_progress, mark_hidden_agreements, person_of
+from ..access import mark_hidden_agreements, person_of, progress_reporter
 from ..clock import local_today
 from ..filters import ActionLineFilter, AgreementFilter, MyActionLineFilter
 from ..jinja_env import render
+from ..kept_lists import ListStatements
 from ..pagination import CappedPaginator
 from ..table_rows import action_line_rows, agreement_rows
 
@@ -16,13 +17,12 @@ PER_PAGE = 25
 
 
 def paginate(request, filterset, read, lookup):
-    # The page's rows as the tables read them (agreements/table_rows.py), not as model instances, looked up by id
-    # with a statement compiled once per reader (list_bases.lookup).
-    paginator = CappedPaginator(filterset.qs, PER_PAGE, read=read, lookup=lookup)
-    if paginator.is_capped and filterset.ranked:
-        # Ranking means scoring every match before the first page: for a word found in 100,000 lines
-        # that takes seconds. Past the cap the list keeps its usual order, which an index serves.
-        paginator.object_list = filterset.unranked()
+    # The count and the page's ids by SQL kept per reader and filter values (kept_lists.py); the page's rows as the
+    # tables read them (agreements/table_rows.py), not as model instances, looked up by id with a statement
+    # compiled once per reader (list_bases.lookup). Past the cap a ranked list is read in its usual order:
+    # ranking means scoring every match before the first page, for a word found in 100,000 lines seconds.
+    statements = ListStatements(filterset, request.user)
+    paginator = CappedPaginator(None, PER_PAGE, read=read, lookup=lookup, statements=statements)
     return paginator.get_page(request.GET.get("page"))
 
 
@@ -32,7 +32,8 @@ def list_context(filterset, page_obj, **extra):
 
 def reportable(user, lines):
     """Ids of the open lines on this page that `user` may report progress on, for a "Report progress" link."""
-    return {line.pk for line in lines if line.is_open and can_report_progress(user, line)}
+    may_report = progress_reporter(user)
+    return {line.pk for line in lines if line.is_open and may_report(line)}
 
 
 def invalid_export(filterset):

@@ -351,15 +351,26 @@ def meeting_detail(request, pk):
     return render(request, "agreements/meeting_detail.html", context)
 
 
-def _carry_over_links(visible, obj):
-    """What `obj` (an agreement or a line) continues, or None, and what continues it, among `visible` (what the user
-    may see: a restricted predecessor is not linked for a viewer), in one query."""
-    found = visible.filter(carried_over_from=obj)
+def _carry_over_links(user, kind, obj, related):
+    """What `obj` (an agreement or a line, of `kind`) continues, or None, and what continues it, among what `user`
+    may see (a restricted predecessor is not linked for a viewer), in one query written once per reader
+    (access.resolved_rows)."""
     if obj.carried_over_from_id:
-        found = visible.filter(Q(pk=obj.carried_over_from_id) | Q(carried_over_from=obj))
-    found = list(found)
+        found = resolved_rows(user, kind, "carry_over.both", _both_ways(related), obj.pk, obj.carried_over_from_id)
+    else:
+        found = resolved_rows(user, kind, "carry_over.later", _later(related), obj.pk)
     continues = next((other for other in found if other.pk == obj.carried_over_from_id), None)
     return continues, [other for other in found if other.carried_over_from_id == obj.pk]
+
+
+def _later(related):
+    return lambda visible, pk: visible.select_related(related).filter(carried_over_from_id=pk)
+
+
+def _both_ways(related):
+    return lambda visible, pk, earlier: visible.select_related(related).filter(
+        Q(pk=earlier) | Q(carried_over_from_id=pk)
+    )
 
 
 def _mean_progress(lines):
@@ -375,7 +386,7 @@ def agreement_detail(request, pk):
     user = request.user
     # As the lists read theirs: the table's rows, not model instances (agreements/table_rows.py).
     lines = object_rows.agreement_lines(agreement.pk)
-    continues, continued_by = _carry_over_links(resolved_agreements(user).select_related("session"), agreement)
+    continues, continued_by = _carry_over_links(user, "agreements", agreement, "session")
     context = {
         "agreement": agreement,
         "crumbs": breadcrumbs_for({"request": request}, agreement)["crumbs"],
@@ -403,7 +414,7 @@ def action_line_detail(request, pk):
     user = request.user
     # A line's responsible person may see the line of a restricted agreement, not the agreement's page.
     agreement_visible = can_see_agreement(user, line.agreement_id)
-    continues, continued_by = _carry_over_links(resolved_action_lines(user).select_related("agreement__session"), line)
+    continues, continued_by = _carry_over_links(user, "action_lines", line, "agreement__session")
     context = {
         "line": line,
         "crumbs": breadcrumbs_for({"request": request}, line, agreement_visible)["crumbs"],
