@@ -196,7 +196,8 @@ _MODELS = {"agreements": Agreement, "action_lines": ActionLine}
 def resolved_rows(user, kind, name, build, *ids):
     """build(what `user` sees of `kind`, *ids)'s results: `kind` is "agreements" or "action_lines", what is seen
     is read as `resolved_agreements` or `resolved_action_lines`, and the statement is compiled once per reader
-    (compiled_rows.once), so that a page's question of the reader's rows costs no ORM work after the first."""
+    (compiled_rows.once), so that a page's question of the reader's rows costs no ORM work after the first.
+    Whatever build() reads besides its arguments (a day asked about, a limit) must be in `name`."""
     model = _MODELS[kind]
     found = _on_clearance(
         user,

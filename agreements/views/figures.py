@@ -16,7 +16,7 @@ from django.db.models import Count, Min
 
 from .. import compiled_rows, deadlines, tallies
 from .. import data_version as version
-from ..access import audience_key, is_secretariat, named_rows, open_levels, resolved_action_lines
+from ..access import audience_key, is_secretariat, named_rows, open_levels, resolved_rows
 from ..models import OPEN_STATUSES, ActionLine, Agreement, Person, Sector
 
 # Entries of superseded versions are never read again; this only bounds how long they take memory.
@@ -262,20 +262,19 @@ def overdue_by_owner(user, today, limit=10):
     their names, in one grouped query over the open lines by person.
     """
     levels, rows = _parts(user)
-    overdue = resolved_action_lines(user).filter(
-        deadlines.condition(deadlines.State.OVERDUE, today), responsible_person__isnull=False
-    )
     candidates = None if levels is None else tallies.owner_candidates(levels, limit, today)
-    if candidates is not None:
+    # What the statement holds besides ids is in its name: written once per reader, day asked about and limit.
+    name = f"owners.{limit}.{today.isoformat()}"
+    if candidates is None:
+        counted = resolved_rows(user, "action_lines", f"{name}.all", _owners_counted(today, limit))
+    else:
         candidates |= {line.responsible_person_id for line in rows.lines if _is_overdue(line, today)}
-        # A list, not a subquery: under the reader's clearance (an OR) only a list lets the person index serve.
-        overdue = overdue.filter(responsible_person__in=candidates - {None})
-    counted = list(
-        overdue.order_by()
-        .values("responsible_person")
-        .annotate(count=Count("pk"), oldest=Min("due_date"))
-        .order_by("-count", "oldest", "responsible_person")[:limit]
-    )
+        candidates = sorted(candidates - {None})
+        # A list, not a subquery: under the reader's clearance (an OR) only a list lets the person index serve. The
+        # candidates are ids: one statement per number of them.
+        counted = (
+            resolved_rows(user, "action_lines", name, _owners_counted(today, limit), *candidates) if candidates else []
+        )
     # Named once counted: joining the people before grouping would read every person to group a few hundred lines.
     people = _names_and_institutions([row["responsible_person"] for row in counted])
     return [
@@ -290,6 +289,24 @@ def overdue_by_owner(user, today, limit=10):
         # A person deleted between the two statements (their lines went with them) is left out.
         if row["responsible_person"] in people
     ]
+
+
+def _owners_counted(today, limit):
+    """build(lines, *people) for resolved_rows: the overdue lines of `lines` counted per person (of `people`, where
+    given), most first, with the oldest deadline."""
+
+    def build(lines, *people):
+        overdue = lines.filter(deadlines.condition(deadlines.State.OVERDUE, today), responsible_person__isnull=False)
+        if people:
+            overdue = overdue.filter(responsible_person__in=people)
+        return (
+            overdue.order_by()
+            .values("responsible_person")
+            .annotate(count=Count("pk"), oldest=Min("due_date"))
+            .order_by("-count", "oldest", "responsible_person")[:limit]
+        )
+
+    return build
 
 
 def _names_and_institutions(ids):
@@ -307,12 +324,15 @@ def _names_and_institutions(ids):
 
 def due_soon(user, today, limit=5):
     """The first `limit` open lines due today or soon (agreements/deadlines.py), nearest deadline first."""
-    lines = (
-        resolved_action_lines(user)
-        .due_between(today, deadlines.soon_until(today))
-        .order_by("due_date", "id")
-        .values("id", "title", "due_date", "agreement__reference_code", "responsible_person__full_name")[:limit]
-    )
+
+    def build(lines):
+        return (
+            lines.due_between(today, deadlines.soon_until(today))
+            .order_by("due_date", "id")
+            .values("id", "title", "due_date", "agreement__reference_code", "responsible_person__full_name")[:limit]
+        )
+
+    lines = resolved_rows(user, "action_lines", f"due_soon.{limit}.{today.isoformat()}", build)
     return [
         {
             "id": line["id"],

@@ -27,7 +27,6 @@ from ..access import (
     get_session_for_user,
     mark_hidden_agreements,
     person_of,
-    resolved_action_lines,
     resolved_agreements,
     resolved_rows,
     visible_documents,
@@ -37,8 +36,8 @@ from ..clock import local_today
 from ..filters import ActionLineFilter
 from ..following.follows import is_following
 from ..jinja_env import render as render_jinja2
-from ..kept_plans import kept_plans, rows_by_ids, rows_in_order
-from ..models import OPEN_STATUSES, ActionLine, Agreement, Commission, Follow, Session
+from ..kept_plans import kept_plans, rows_in_order
+from ..models import OPEN_STATUSES, ActionLine, Agreement, Commission, Follow, ProgressUpdate, Session
 from ..table_rows import action_line_rows
 from ..templatetags.tracker import breadcrumbs_for
 from . import figures, object_rows
@@ -145,9 +144,13 @@ def _due_soon_url(today):
     return _list_url("agreements:action_line_list", status="open", due_after=today, due_before=last)
 
 
+def _followed(user_id):
+    return Follow.objects.filter(user_id=user_id).values_list("agreement_id", flat=True)
+
+
 def _your_commissions(user, today):
     """Figures for the commissions of the agreements the user follows, so they come first on a busy dashboard."""
-    followed = list(Follow.objects.filter(user=user).values_list("agreement_id", flat=True))
+    followed = compiled_rows.once("dashboard.followed", (), _followed, user.pk)
     if not followed:
         return []
     followed = resolved_agreements(user).filter(pk__in=followed)
@@ -163,13 +166,25 @@ def _your_commissions(user, today):
     return commissions
 
 
+def _own_line_ids(person_id):
+    lines = ActionLine.objects.open().filter(Q(responsible_person_id=person_id) | Q(counterpart_person_id=person_id))
+    return lines.order_by("due_date", "id").values_list("pk", flat=True)[:MY_ITEMS_ON_DASHBOARD]
+
+
+def _latest_update_ids(user):
+    def build(lines):
+        updates = visible_progress_updates(user, ProgressUpdate.objects.filter(action_line__in=lines))
+        return updates.order_by("-created_at", "-id").values_list("pk", flat=True)[:LATEST_UPDATES_ON_DASHBOARD]
+
+    return build
+
+
 # The dashboard's statements read small tallies, a reader's own lines and a few people by id: plans PostgreSQL
 # would make the same for any values, and planning them took a fifth of its work for this page.
 @kept_plans()
 def dashboard(request):
     today = local_today()
     user = request.user
-    lines = resolved_action_lines(user)
     totals = figures.cached(lambda: figures.dashboard(user, today), "dashboard", figures.audience(user), today)
     sector_bars = [
         {
@@ -183,19 +198,12 @@ def dashboard(request):
     person = person_of(user)
     my_lines = []
     if person is not None:
-        # The people responsible for a line are cleared for it: no clearance to ask.
-        mine = carry_over.lines_with_carry_over(ActionLine.objects.open().responsible(person)).order_by(
-            "due_date", "id"
-        )
-        mine = rows_by_ids(mine, 0, MY_ITEMS_ON_DASHBOARD, lookup=object_rows.own_lines)
-        my_lines = mark_hidden_agreements(mine, user)
-    latest = (
-        visible_progress_updates(user)
-        .filter(action_line__in=lines)
-        .select_related("action_line__agreement", "author__person__institution", "reported_by")
-        .order_by("-created_at", "-id")
-    )
-    latest = rows_by_ids(latest, 0, LATEST_UPDATES_ON_DASHBOARD, lookup=lambda ids: object_rows.updates(user, ids))
+        # The people responsible for a line are cleared for it: no clearance to ask. Ids first, then their rows,
+        # each by a statement written once.
+        mine = compiled_rows.once("dashboard.own_ids", (), _own_line_ids, person.pk)
+        my_lines = mark_hidden_agreements(rows_in_order(mine, lookup=object_rows.own_lines), user)
+    latest = resolved_rows(user, "action_lines", "dashboard.latest", _latest_update_ids(user))
+    latest = rows_in_order(latest, lookup=lambda ids: object_rows.updates(user, ids))
     context = {
         "today": today,
         "agreement_chart": charts.bar_chart(_agreement_status_bars(totals["agreements"])),
@@ -291,7 +299,9 @@ def commission_detail(request, pk):
         session.progress = figures.mean_progress(found)
     # The first overdue lines' ids, then their rows looked up by id as the action-line list's (list_bases.lookup),
     # each by a statement written once per reader.
-    overdue_ids = resolved_rows(user, "action_lines", "commission.overdue", _first_overdue(today), commission.pk)
+    overdue_ids = resolved_rows(
+        user, "action_lines", f"commission.overdue.{today.isoformat()}", _first_overdue(today), commission.pk
+    )
     overdue = rows_in_order(overdue_ids, lookup=ActionLineFilter.lookup(user, action_line_rows))
     context = {
         "commission": commission,
