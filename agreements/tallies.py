@@ -395,24 +395,41 @@ def dashboard(levels, today, soon_until, using=DEFAULT_DB_ALIAS):
     }
 
 
-def lines_by_session(levels, today, commission_id=None, using=DEFAULT_DB_ALIAS):
-    """{"lines": [(commission, session, class, lines, percent sum)], "overdue_corrections": [(commission, session,
-    n)], "agreements": [(commission, session, status, n)]} over `levels`, for one commission or all."""
-    params = {"levels": list(levels), "today": today, "commission": commission_id}
+def lines_by_session(levels, today, commission_id=None, per_commission=False, using=DEFAULT_DB_ALIAS):
+    """{"lines": [(commission, session, total, open, overdue, done, percent sum, counted)], "overdue_corrections":
+    [(commission, session, n)], "agreements": [(commission, session, n)]} over `levels`, for one commission or all;
+    per commission (session None) if `per_commission`. The lines' figures are summed over their classes here, as
+    figures._session_figures sums them, so that a page reads a row per session rather than one per class."""
+    params = {
+        "levels": list(levels),
+        "today": today,
+        "commission": commission_id,
+        "open": [OPEN, OVERDUE],
+        "overdue": OVERDUE,
+        "done": DONE,
+        "cancelled": CANCELLED,
+    }
     one = "" if commission_id is None else "AND commission_id = %(commission)s"
+    group = "commission_id, NULL::bigint" if per_commission else "commission_id, session_id"
+    by = "commission_id" if per_commission else "commission_id, session_id"
     tallied = _json_rows(
-        "commission_id, session_id, class, lines, percent_sum",
-        "SELECT commission_id, session_id, class, SUM(lines) AS lines, SUM(percent_sum) AS percent_sum "
-        f"FROM {LINES_BY_SESSION} WHERE level = ANY(%(levels)s) {one} GROUP BY commission_id, session_id, class",
+        "commission_id, session_id, total, open, overdue, done, percent_sum, counted",
+        f"SELECT {group} AS session_id, SUM(lines) AS total, "
+        "COALESCE(SUM(lines) FILTER (WHERE class = ANY(%(open)s)), 0) AS open, "
+        "COALESCE(SUM(lines) FILTER (WHERE class = %(overdue)s), 0) AS overdue, "
+        "COALESCE(SUM(lines) FILTER (WHERE class = %(done)s), 0) AS done, "
+        "COALESCE(SUM(percent_sum) FILTER (WHERE class <> %(cancelled)s), 0) AS percent_sum, "
+        "COALESCE(SUM(lines) FILTER (WHERE class <> %(cancelled)s), 0) AS counted "
+        f"FROM {LINES_BY_SESSION} WHERE level = ANY(%(levels)s) {one} GROUP BY {by}",
     )
     corrections = _json_rows(
         "commission_id, session_id, n",
-        f"SELECT commission_id, session_id, SUM({_SIGNED}) AS n {_BETWEEN} {one} GROUP BY commission_id, session_id",
+        f"SELECT {group} AS session_id, SUM({_SIGNED}) AS n {_BETWEEN} {one} GROUP BY {by}",
     )
     agreements = _json_rows(
-        "commission_id, session_id, status, n",
-        "SELECT commission_id, session_id, status, SUM(agreements) AS n "
-        f"FROM {AGREEMENTS} WHERE level = ANY(%(levels)s) {one} GROUP BY commission_id, session_id, status",
+        "commission_id, session_id, n",
+        f"SELECT {group} AS session_id, SUM(agreements) AS n "
+        f"FROM {AGREEMENTS} WHERE level = ANY(%(levels)s) {one} GROUP BY {by}",
     )
     boundary, lines, corrections, agreements = _one_row(
         f"SELECT {_STORED}, {tallied}, {corrections}, {agreements}", params, using

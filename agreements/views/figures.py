@@ -185,17 +185,20 @@ def _dashboard_tallied(levels, today):
 
 
 SESSION_FIGURES = ("agreements", "total", "open", "overdue", "done", "percent_sum", "counted")
+# The figures of the lines, in the order tallies.lines_by_session gives them.
+LINE_FIGURES = SESSION_FIGURES[1:]
 
 
 def per_commission(user, today):
     """{commission id: agreement, open and overdue counts}."""
-    counts = defaultdict(lambda: dict.fromkeys(("agreement_count", "open_count", "overdue_count"), 0))
-    for (commission, _session), found in _by_session(user, today).items():
-        _add(
-            counts[commission],
-            {"agreement_count": found["agreements"], "open_count": found["open"], "overdue_count": found["overdue"]},
-        )
-    return dict(counts)
+    return {
+        commission: {
+            "agreement_count": found["agreements"],
+            "open_count": found["open"],
+            "overdue_count": found["overdue"],
+        }
+        for (commission, _session), found in _by_session(user, today, per_commission=True).items()
+    }
 
 
 def per_session(user, commission_id, today):
@@ -207,26 +210,27 @@ def per_session(user, commission_id, today):
     return {session: found for (_commission, session), found in _by_session(user, today, commission_id).items()}
 
 
-def _by_session(user, today, commission_id=None):
-    """{(commission id, session id): SESSION_FIGURES} for one commission or all: the tallies over the reader's
-    levels, corrected for the days since their boundary, plus the reader's named rows classed on `today`."""
+def _by_session(user, today, commission_id=None, per_commission=False):
+    """{(commission id, session id): SESSION_FIGURES} for one commission or all (session None: per commission): the
+    tallies over the reader's levels, corrected for the days since their boundary, plus the reader's named rows
+    classed on `today`."""
     levels, rows = _parts(user)
     sessions = defaultdict(lambda: dict.fromkeys(SESSION_FIGURES, 0))
     if levels:
-        found = tallies.lines_by_session(levels, today, commission_id)
+        found = tallies.lines_by_session(levels, today, commission_id, per_commission)
         tallies.keep_near(found["boundary"], today)
-        for commission, session, _status, count in found["agreements"]:
+        for commission, session, count in found["agreements"]:
             sessions[commission, session]["agreements"] += count
-        for commission, session, kind, count, percent_sum in found["lines"]:
-            _add(sessions[commission, session], _session_figures(kind, count, percent_sum))
+        for commission, session, *figures in found["lines"]:
+            _add(sessions[commission, session], dict(zip(LINE_FIGURES, figures, strict=True)))
         for commission, session, correction in found["overdue_corrections"]:
             sessions[commission, session]["overdue"] += correction
     wanted = (lambda row: True) if commission_id is None else (lambda row: row.commission_id == commission_id)
     for agreement in filter(wanted, rows.agreements):
-        sessions[agreement.commission_id, agreement.session_id]["agreements"] += 1
+        sessions[agreement.commission_id, None if per_commission else agreement.session_id]["agreements"] += 1
     for line in filter(wanted, rows.lines):
         figures = _session_figures(line_class(line, today), 1, line.percent_complete)
-        _add(sessions[line.commission_id, line.session_id], figures)
+        _add(sessions[line.commission_id, None if per_commission else line.session_id], figures)
     return dict(sessions)
 
 
