@@ -121,10 +121,31 @@ def floatformat(value, arg=-1):
     return defaultfilters.floatformat(value, arg)
 
 
+def _deadline_key(line, today):
+    """What a line's deadline cue and state depend on: its status, the days to its deadline, what "soon" means."""
+    due = line.due_date
+    return line.status, None if due is None else (due - today).days, deadlines.soon_days()
+
+
+# {(language, status, days to the deadline, soon days): the cue's HTML}: a page's rows repeat a few dozen of them,
+# and each took a translation looked up and a format_html() (a fifth of a list's template time).
+_cues = {}
+
+
 def deadline_cue(line, today):
     """The cue beside a line's deadline, coloured by its state; nothing once the line is closed (as tracker.py)."""
     if today is None:
         return ""
+    key = (get_language(), *_deadline_key(line, today))
+    found = _cues.get(key)
+    if found is None:
+        if len(_cues) > 4096:
+            _cues.clear()
+        found = _cues[key] = _cue_html(line, today)
+    return found
+
+
+def _cue_html(line, today):
     cue = deadlines.cue(line.status, line.due_date, today)
     if not cue:
         return ""
@@ -135,7 +156,20 @@ def deadline_cue(line, today):
 
 
 def deadline_state(line, today):
-    return deadlines.line_state(line, today).value if today is not None else ""
+    if today is None:
+        return ""
+    return _state_value(*_deadline_key(line, today))
+
+
+# Any day: a state depends only on the days between the deadline and today.
+_DAY = datetime.date(2000, 1, 1)
+
+
+@functools.lru_cache(maxsize=4096)
+def _state_value(status, days, soon):
+    """deadlines.state() of a line `days` from its deadline (`soon` days being "soon": in the key, not read here)."""
+    due = None if days is None else _DAY + datetime.timedelta(days=days)
+    return deadlines.state(status, due, _DAY).value
 
 
 def environment(**options):

@@ -160,3 +160,25 @@ def test_a_render_bound_to_its_language_gives_the_words_djangos_gettext_gives(la
     with translation.override(None):
         # No active language: Django's own gettext answers, as the environment's globals.
         assert jinja_env.bound_translations() == {}
+
+
+def test_a_deadlines_cue_and_state_are_kept_per_language_days_and_what_soon_means(settings):
+    """jinja_env.deadline_cue keeps each cue's HTML; the key holds all it depends on."""
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from agreements import deadlines
+
+    today = datetime.date(2026, 3, 10)
+    line = SimpleNamespace(status="in_progress", due_date=datetime.date(2026, 3, 14))
+    for language in ("es", "en", "es"):
+        with translation.override(language):
+            cue = deadlines.cue(line.status, line.due_date, today)
+            assert str(jinja_env.deadline_cue(line, today)) == f'<strong class="tag tag-soon">{cue}</strong>'
+    assert jinja_env.deadline_state(line, today) == "soon"
+    settings.DUE_SOON_DAYS = 2
+    assert jinja_env.deadline_state(line, today) == "later"
+    assert "deadline-later" in jinja_env.deadline_cue(line, today)
+    done = SimpleNamespace(status="done", due_date=line.due_date)
+    assert jinja_env.deadline_state(done, today) == "done" and jinja_env.deadline_cue(done, today) == ""
