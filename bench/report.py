@@ -197,9 +197,10 @@ def markdown(
         "- Each staff page twice: as the page cache serves it to a reader who saw it since the last write "
         f'(agreements/page_cache.py), and "{RENDERED}", rendered on every request with the figures '
         "read afresh from the kept tallies (a bench-only header bypasses the page and figures caches): the path of "
-        "a reader whose page is not kept, such as the first reader of a page after any write. What each worker "
-        "keeps for every reader and page alike stays kept: statements written once, filter forms and option lists "
-        "(these two are rebuilt once per worker after a write). The targets are applied to both.",
+        "a reader whose page is not kept, such as the first reader of a page after any write. Not bypassed: the "
+        "statements each worker writes once (agreements/compiled_rows.py, kept_lists.py), and what it keeps per "
+        "state of the data and is read again once after a write: the filter forms, the option lists and a "
+        "reader's permissions, role and person (agreements/signin/permissions.py). The targets are applied to both.",
         "- SQL queries: counted once per page in this process (Django's test client, after one warm-up request).",
         "- CPU ms/request: the CPU time gunicorn's workers (app) and the PostgreSQL processes used during the page's "
         "run, divided by the requests served (bench/cpu.py). Two cores give 2,000 ms a second to share with wrk: "
