@@ -24,7 +24,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import HttpResponse
 from django.template import defaultfilters
 from django.template.backends import jinja2 as jinja2_backend
-from django.templatetags.static import static
+from django.templatetags.static import static as static_url
 from django.urls import get_script_prefix, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -48,6 +48,19 @@ def url(name, *args, **kwargs):
     found = _plain_urls.get(key)
     if found is None:
         found = _plain_urls[key] = reverse(name)
+    return found
+
+
+# {(file, script prefix): its URL}: the stylesheet and scripts every page links, hashed names looked up once.
+_static_urls = {}
+
+
+def static(path):
+    """Django's {% static %}, kept per file: the manifest of hashed names does not change while a process runs."""
+    key = (path, get_script_prefix())
+    found = _static_urls.get(key)
+    if found is None:
+        found = _static_urls[key] = static_url(path)
     return found
 
 
