@@ -87,10 +87,16 @@ NEXT_STEPS = {
     "table: 10-15 ms of PostgreSQL a request). A GIN index of the open lines' vectors builds a bitmap of every "
     "match first (11 ms for 38,000), and carrying the vector in the deadline index would fail for a long "
     "description (an index row is at most 2.7 kB). Next: a lower cap for text lists, shown as such.",
-    ("detail", True): "Its statements are compiled once (agreements/compiled_rows.py, views/object_rows.py) and "
-    "their plans kept (agreements/kept_plans.py); what is left is the session and the user, the carry-over links "
-    "(their SQL holds the ids the reader is named for), the model instances and the Jinja2 rendering. Next: the "
-    "small related lists read as values, and the carry-over links asked of the kept base queryset.",
+    ("detail", True): "Its statements are compiled once (agreements/compiled_rows.py, views/object_rows.py, "
+    "access.resolved_rows for the carry-over links and the commission page's overdue lines) and their plans kept "
+    "(agreements/kept_plans.py); what is left is a dozen round trips to PostgreSQL (the session, the user, the "
+    "object, what hangs from it, the reader's named clearance), the model instances and the Jinja2 rendering. "
+    "Next: the reader's granted and coordinated agreements read in one statement with their named rows, and the "
+    "small related lists read as values.",
+    ("commissions", True): "Its figures are summed per commission by PostgreSQL from the tallies "
+    "(tallies.lines_by_session) and its other statements are compiled once; what is left is the session, the "
+    "user, the reader's named clearance and rows (four round trips), the figures and the Jinja2 rendering. Next: "
+    "the reader's named clearance and rows read in one statement.",
 }
 NEXT_STEP_SQL = (
     "Its time is PostgreSQL's: reading the page's queries, each a join of several tables under the reader's "
@@ -121,7 +127,8 @@ def next_step(result, found=None):
         return NEXT_STEP_CACHED
     if result.target.kind in ("list", "detail") and found is not None and found.sql_ms > found.cpu_ms:
         return NEXT_STEP_SQL
-    return NEXT_STEPS.get((result.target.kind, True), NEXT_STEPS[("list", True)])
+    page = result.target.label.removesuffix(f", {RENDERED}")
+    return NEXT_STEPS.get((page, True)) or NEXT_STEPS.get((result.target.kind, True), NEXT_STEPS[("list", True)])
 
 
 def miss_sections(misses):
