@@ -285,7 +285,7 @@ def mark_hidden_agreements(lines, user):
     levels = open_levels(user)
     candidates = {line.agreement_id for line in lines if line.agreement.confidentiality not in levels}
     if candidates:
-        visible = set(compiled_rows.once("agreements.visible", reader_key(user), _visible_of(user), *candidates))
+        visible = visible_agreement_ids(user, candidates)
         for line in lines:
             line.agreement_hidden = line.agreement_id in candidates - visible
     return lines
@@ -319,11 +319,6 @@ def outside_channel_lines():
 
 
 # One access helper per object kind: select what the page shows, 404 when absent or hidden, 403 when not allowed.
-
-
-def _visible_of(user):
-    """The ids among `ids` of agreements `user` may see, as a function for compiled_rows.once."""
-    return lambda *ids: Agreement.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
 
 
 def get_commission_for_user(request, pk):
@@ -377,13 +372,20 @@ def get_agreement_for_user(request, pk):
     return one_cleared("agreement", reader_key(user), visible, pk)
 
 
-def _one_id(rows, pk):
-    return rows.filter(pk=pk).values_list("pk", flat=True)[:1]
+def _ids_among(rows, *ids):
+    return rows.filter(pk__in=ids).values_list("pk", flat=True)
+
+
+def visible_agreement_ids(user, ids):
+    """The set of `ids` whose agreements `user` may see, by a statement written once per reader and number of ids."""
+    if not ids:
+        return set()
+    return set(resolved_rows(user, "agreements", "ids_among", _ids_among, *sorted(set(ids))))
 
 
 def can_see_agreement(user, agreement_id):
     """For links from a line to its agreement: a line's responsible person may see the line, not always the rest."""
-    return bool(resolved_rows(user, "agreements", "can_see", _one_id, agreement_id))
+    return agreement_id in visible_agreement_ids(user, [agreement_id])
 
 
 def can_report_progress(user, line):

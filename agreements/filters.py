@@ -244,6 +244,11 @@ class ListFilterSet(django_filters.FilterSet):
             ordering = ("-rank", *ordering)
         return queryset.order_by(*ordering)
 
+    def url_values(self):
+        """The filter values of the URL, with the list's defaults, that decide its rows and its form (the page
+        number decides neither): what kept_lists.py and kept_forms.py keep their work under."""
+        return tuple(sorted((name, tuple(given)) for name, given in self.data.lists() if name != "page"))
+
     @cached_property
     def reference_options(self):
         """The option lists of commissions, sessions, countries and sectors: one query per page, not one per list."""

@@ -140,49 +140,45 @@ def _deadline_key(line, today):
     return line.status, None if due is None else (due - today).days, deadlines.soon_days()
 
 
-# {(language, status, days to the deadline, soon days): the cue's HTML}: a page's rows repeat a few dozen of them,
-# and each took a translation looked up and a format_html() (a fifth of a list's template time).
-_cues = {}
-
-
 def deadline_cue(line, today):
     """The cue beside a line's deadline, coloured by its state; nothing once the line is closed (as tracker.py)."""
     if today is None:
         return ""
-    key = (get_language(), *_deadline_key(line, today))
-    found = _cues.get(key)
-    if found is None:
-        if len(_cues) > 4096:
-            _cues.clear()
-        found = _cues[key] = _cue_html(line, today)
-    return found
-
-
-def _cue_html(line, today):
-    cue = deadlines.cue(line.status, line.due_date, today)
-    if not cue:
-        return ""
-    state = deadlines.line_state(line, today)
-    if state in URGENT_STATES:
-        return format_html('<strong class="tag tag-{}">{}</strong>', state.value, cue)
-    return format_html('<span class="secondary deadline-later">{}</span>', cue)
+    return _cue_html(get_language(), *_deadline_key(line, today))
 
 
 def deadline_state(line, today):
     if today is None:
         return ""
-    return _state_value(*_deadline_key(line, today))
+    return _state(*_deadline_key(line, today)).value
 
 
-# Any day: a state depends only on the days between the deadline and today.
+# Any day: a cue and a state depend only on the days between the deadline and today.
 _DAY = datetime.date(2000, 1, 1)
 
 
+def _due(days):
+    return None if days is None else _DAY + datetime.timedelta(days=days)
+
+
+# Kept per value: a page's rows repeat a few dozen cues, and each took a translation looked up and a format_html()
+# (a fifth of a list's template time). `language` and `soon` are in the key, not read here: the cue is made in the
+# active language, and deadlines reads what "soon" means from the settings.
 @functools.lru_cache(maxsize=4096)
-def _state_value(status, days, soon):
-    """deadlines.state() of a line `days` from its deadline (`soon` days being "soon": in the key, not read here)."""
-    due = None if days is None else _DAY + datetime.timedelta(days=days)
-    return deadlines.state(status, due, _DAY).value
+def _cue_html(language, status, days, soon):
+    cue = deadlines.cue(status, _due(days), _DAY)
+    if not cue:
+        return ""
+    state = _state(status, days, soon)
+    if state in URGENT_STATES:
+        return format_html('<strong class="tag tag-{}">{}</strong>', state.value, cue)
+    return format_html('<span class="secondary deadline-later">{}</span>', cue)
+
+
+@functools.lru_cache(maxsize=4096)
+def _state(status, days, soon):
+    """deadlines.state() of a line `days` from its deadline."""
+    return deadlines.state(status, _due(days), _DAY)
 
 
 def environment(**options):

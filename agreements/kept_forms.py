@@ -30,9 +30,7 @@ def form_key(request, filterset):
     version = data_version.current()
     if version is None:
         return None
-    # The page number does not change the form; every other parameter may.
-    values = tuple(sorted((name, tuple(given)) for name, given in filterset.data.lists() if name != "page"))
-    return (type(filterset), request.path, values, version, get_language(), filterset.today)
+    return (type(filterset), request.path, filterset.url_values(), version, get_language(), filterset.today)
 
 
 def rendered(environment, request, filterset):

@@ -30,11 +30,6 @@ _statements = Recent(KEPT)
 _MISSING = object()
 
 
-def url_values(filterset):
-    """The filter values of the URL that decide the list's rows (the page number does not)."""
-    return tuple(sorted((name, tuple(given)) for name, given in filterset.data.lists() if name != "page"))
-
-
 class _Ran:
     """Counts the statements run on a connection while a list's queryset is built."""
 
@@ -55,7 +50,7 @@ class ListStatements:
         self.key = None
         self._queryset = None
         if filterset.is_valid():
-            self.key = (type(filterset), *reader_key(user), url_values(filterset), filterset.today, get_language())
+            self.key = (type(filterset), *reader_key(user), filterset.url_values(), filterset.today, get_language())
 
     def _kept(self, name, write):
         """What write() gives (a statement, or what the list is), kept under `name` and the key if the list's
@@ -63,15 +58,11 @@ class ListStatements:
         if self.key is None:
             return write()
         key = (name, *self.key)
-        found = _statements.get(key, _MISSING)
-        if found is not _MISSING:
-            _statements.move_to_end(key)
-            return found
-        found = write()
-        if self.key is not None:
-            _statements[key] = found
-            while len(_statements) > KEPT:
-                _statements.popitem(last=False)
+        found = _statements.find(key, _MISSING)
+        if found is _MISSING:
+            found = write()
+            if self.key is not None:  # dropped if building the queryset ran a query
+                _statements.put(key, found)
         return found
 
     def _rows(self, unranked=False):

@@ -12,11 +12,22 @@ class Recent(OrderedDict):
         self.most = most
 
     def get_or_make(self, key, make):
-        found = self.get(key)
+        found = self.find(key)
         if found is None:
-            found = self[key] = make()
-            while len(self) > self.most:
-                self.popitem(last=False)
-        else:
-            self.move_to_end(key)
+            found = make()
+            self.put(key, found)
         return found
+
+    def find(self, key, default=None):
+        """The entry under `key`, now the one used last; `default` when there is none."""
+        if key not in self:
+            return default
+        self.move_to_end(key)
+        return self[key]
+
+    def put(self, key, value):
+        """Keep `value` under `key`, forgetting the entries used longest ago beyond `most`."""
+        self[key] = value
+        self.move_to_end(key)
+        while len(self) > self.most:
+            self.popitem(last=False)
